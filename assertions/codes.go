@@ -169,7 +169,6 @@ const (
 	RolesMissing Code = "roles.missing"
 	RolesNoAgent Code = "roles.no-agent"
 	RolesCase    Code = "roles.case"
-	RolesSplit   Code = "roles.split"
 )
 
 type codeInfo struct{ summary, fix string }
@@ -302,6 +301,4 @@ var codeTable = map[Code]codeInfo{
 		fixAWSMappings + ": set roles to agent"},
 	RolesCase: {"the roles value differs from agent only in case",
 		fixAWSMappings + ": write roles in lower case, agent"},
-	RolesSplit: {"roles is sent as several Attribute elements instead of one " +
-		"with several values", fixAWSMappings + ": keep a single roles row"},
 }

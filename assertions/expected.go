@@ -37,6 +37,10 @@ type Expected struct {
 	Audience string
 	// ACSURL is the SP's ACS URL; Destination and Recipient must equal it.
 	ACSURL string
+	// ReceivedURL is the URL the Response was posted to, as configured
+	// (not the loopback address). A Destination that carries a query
+	// string is accepted when it equals this URL.
+	ReceivedURL string
 	// Certificates are the IdP certificates the SP trusts. Frontline holds
 	// one. Certificates carried inside the message are never trusted.
 	Certificates []*x509.Certificate

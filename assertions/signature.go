@@ -19,3 +19,30 @@ type SignatureInfo struct {
 	// ConfiguredCertNotAfter is when the configured certificate expires.
 	ConfiguredCertNotAfter string `json:"configured_cert_not_after,omitempty"`
 }
+
+// Algorithms a Signature may use. SHA-1 is allowed with a warning unless
+// the policy rejects it.
+const (
+	algExcC14N         = "http://www.w3.org/2001/10/xml-exc-c14n#"
+	algExcC14NComments = "http://www.w3.org/2001/10/xml-exc-c14n#WithComments"
+	algEnveloped       = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+	algRSASHA1         = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+	algSHA1            = "http://www.w3.org/2000/09/xmldsig#sha1"
+)
+
+var signatureMethods = map[string]bool{
+	algRSASHA1: true,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256":   true,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha384":   true,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512":   true,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256": true,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384": true,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512": true,
+}
+
+var digestMethods = map[string]bool{
+	algSHA1: true,
+	"http://www.w3.org/2001/04/xmlenc#sha256":       true,
+	"http://www.w3.org/2001/04/xmldsig-more#sha384": true,
+	"http://www.w3.org/2001/04/xmlenc#sha512":       true,
+}

@@ -1,0 +1,115 @@
+package assertions
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// Limits bound the work spent on a message before any signature is checked.
+type Limits struct {
+	// MaxBytes caps the XML document and any inflated data.
+	MaxBytes int
+	// MaxDepth caps element nesting.
+	MaxDepth int
+	// MaxElements caps the number of elements.
+	MaxElements int
+	// MaxNamespaces caps the number of namespace declarations.
+	MaxNamespaces int
+}
+
+// DefaultLimits are generous for any real SAML Response: AWS's are under
+// 10 KiB, 10 levels deep and 60 elements.
+var DefaultLimits = Limits{
+	MaxBytes:      1 << 20,
+	MaxDepth:      64,
+	MaxElements:   10000,
+	MaxNamespaces: 512,
+}
+
+func (l Limits) orDefault() Limits {
+	if l == (Limits{}) {
+		return DefaultLimits
+	}
+	return l
+}
+
+// parse reads a Response document, refusing DOCTYPEs, names that do not
+// survive a round trip through encoding/xml, and documents beyond limits.
+// Errors wrap a decode code.
+func parse(data []byte, lim Limits) (*etree.Document, error) {
+	if len(data) > lim.MaxBytes {
+		return nil, errTooLarge("XML", lim.MaxBytes)
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.MaxDepth = lim.MaxDepth
+	if err := doc.ReadFromBytes(data); err != nil {
+		if errors.Is(err, etree.ErrMaxDepth) {
+			return nil, fmt.Errorf("assertions: %w: nesting deeper than %d",
+				DecodeLimit, lim.MaxDepth)
+		}
+		return nil, fmt.Errorf("assertions: %w: %v", DecodeMalformed, err)
+	}
+	for _, tok := range doc.Child {
+		if d, ok := tok.(*etree.Directive); ok {
+			return nil, fmt.Errorf("assertions: %w: <!%.40s>", DecodeDoctype, d.Data)
+		}
+	}
+	root := doc.Root()
+	if root == nil {
+		return nil, fmt.Errorf("assertions: %w: no root element", DecodeMalformed)
+	}
+
+	var elements, namespaces int
+	var walk func(*etree.Element) error
+	walk = func(el *etree.Element) error {
+		elements++
+		if elements > lim.MaxElements {
+			return fmt.Errorf("assertions: %w: more than %d elements",
+				DecodeLimit, lim.MaxElements)
+		}
+		if badName(el.Space, el.Tag) {
+			return fmt.Errorf("assertions: %w: element name %q", DecodeMalformed, el.FullTag())
+		}
+		for _, a := range el.Attr {
+			if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
+				namespaces++
+				if a.Space == "xmlns" && a.Key == "" {
+					return fmt.Errorf("assertions: %w: empty prefix declaration",
+						DecodeMalformed)
+				}
+			}
+			if badName(a.Space, a.Key) {
+				return fmt.Errorf("assertions: %w: attribute name %q",
+					DecodeMalformed, a.FullKey())
+			}
+		}
+		if namespaces > lim.MaxNamespaces {
+			return fmt.Errorf("assertions: %w: more than %d namespace declarations",
+				DecodeLimit, lim.MaxNamespaces)
+		}
+		for _, c := range el.ChildElements() {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(root); err != nil {
+		return nil, err
+	}
+
+	if !is(root, NamespaceProtocol, "Response") {
+		return nil, fmt.Errorf("assertions: %w: root is <%s> in namespace %q",
+			DecodeNotResponse, root.FullTag(), root.NamespaceURI())
+	}
+	return doc, nil
+}
+
+// badName reports a qualified name that encoding/xml would not write back
+// as it was read, such as <x::E> or x:="v" (CVE-2020-29509 and kin).
+func badName(space, local string) bool {
+	return local == "" || strings.Contains(local, ":") || strings.Contains(space, ":")
+}
