@@ -313,16 +313,20 @@ func (v *validation) checkRelayState() {
 }
 
 func (v *validation) checkReplay() {
+	const want = "an Assertion ID not used before"
 	id := v.r.AssertionID
 	switch {
-	case v.exp.Seen == nil:
+	case v.exp.Replay == nil:
 		v.skip(ReplayOK, "not checked: no replay cache (offline check)")
 	case id == "":
 		v.skip(ReplayOK, "not checked: no Assertion ID")
-	case v.exp.Seen(id):
-		v.add(ReplayDetected, Fail, "an Assertion ID not used before", id, "")
 	default:
-		v.add(ReplayOK, Pass, "an Assertion ID not used before", id, "")
+		code := v.exp.Replay(id)
+		st := Fail
+		if code == ReplayOK {
+			st = Pass
+		}
+		v.add(code, st, want, id, "")
 	}
 }
 

@@ -146,8 +146,9 @@ const (
 	RelayStateOK      Code = "relay-state.ok"
 	RelayStateChanged Code = "relay-state.changed"
 
-	ReplayOK       Code = "replay.ok"
-	ReplayDetected Code = "replay.detected"
+	ReplayOK        Code = "replay.ok"
+	ReplayDetected  Code = "replay.detected"
+	ReplayCacheFull Code = "replay.cache-full"
 
 	AuthnStatementOK      Code = "authn-statement.ok"
 	AuthnStatementMissing Code = "authn-statement.missing"
@@ -273,6 +274,8 @@ var codeTable = map[Code]codeInfo{
 
 	ReplayOK:       {"the Assertion ID has not been seen before", fixNoChange},
 	ReplayDetected: {"the Assertion was already used for a login", fixSPFlow},
+	ReplayCacheFull: {"the SP remembers too many unexpired Assertions to take " +
+		"another; it refuses rather than forget one", "wait for Assertions to expire"},
 
 	AuthnStatementOK:      {"the Assertion has an AuthnStatement", fixNoChange},
 	AuthnStatementMissing: {"the Assertion has no AuthnStatement", fixIdP},

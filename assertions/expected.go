@@ -85,9 +85,10 @@ type Expected struct {
 	// DecryptionKey is the SP private key for an EncryptedAssertion.
 	DecryptionKey crypto.PrivateKey
 
-	// Seen reports whether an Assertion ID was already used; nil skips the
-	// replay check. The SP records IDs only after acceptance.
-	Seen func(assertionID string) bool
+	// Replay records an Assertion ID and returns [ReplayOK] when it is
+	// fresh, [ReplayDetected] when it was used before, or [ReplayCacheFull]
+	// when it cannot be remembered. nil skips the replay check.
+	Replay func(assertionID string) Code
 }
 
 func (e *Expected) now() time.Time {

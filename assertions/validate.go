@@ -51,10 +51,23 @@ import (
 // Untrusted: they explain, they cannot vouch. The Report is accepted when
 // no check failed.
 func Validate(xml []byte, exp Expected) *Report {
+	doc, err := parse(xml, DefaultLimits)
+	return validate(doc, err, exp)
+}
+
+// ValidateEncoded decodes input as [Decode] does, then validates it as
+// [Validate] does. A decoding failure is reported by the decode check.
+func ValidateEncoded(input []byte, exp Expected) *Report {
+	msg, err := Decode(input, DefaultLimits)
+	if err != nil {
+		return validate(nil, err, exp)
+	}
+	return Validate(msg.XML, exp)
+}
+
+func validate(doc *etree.Document, err error, exp Expected) *Report {
 	v := &validation{exp: &exp, now: exp.now()}
 	v.r = &Report{Version: ReportVersion, At: v.now.UTC(), Rules: string(exp.rules())}
-
-	doc, err := parse(xml, Limits{}.orDefault())
 	if err != nil {
 		v.add(decodeCode(err), Fail, "a SAML 2.0 Response", "", err.Error())
 		v.skipRest()

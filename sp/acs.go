@@ -1,0 +1,98 @@
+package sp
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/samlharness/samlharness/assertions"
+)
+
+const (
+	acsPath      = "/v2/saml2/authenticate/"
+	metadataPath = "/v2/saml2/metadata/"
+)
+
+// Handler returns the SP's endpoints, with Twilio's paths:
+//
+//	POST /v2/saml2/authenticate/{realm}  the ACS (HTTP-POST binding)
+//	GET  /v2/saml2/metadata/{realm}      the SP metadata
+func (s *SP) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+acsPath+"{realm}", s.serveACS)
+	mux.HandleFunc("GET "+metadataPath+"{realm}", s.serveMetadata)
+	return mux
+}
+
+// serveACS is the Assertion Consumer Service. In order it:
+//
+//   - refuses a realm other than the configured one (404), naming it;
+//   - caps the body at the configured size (413);
+//   - reads the SAMLResponse and RelayState form fields (400 without one);
+//   - decodes the SAMLResponse (see [assertions.Decode]);
+//   - validates it with the configuration, the policy, the SP's clock and
+//     replay cache (see [assertions.Validate]);
+//   - remembers the Assertion ID of an accepted login until it expires;
+//   - answers 200 with the report when accepted and 403 when not, as JSON
+//     for Accept: application/json and HTML otherwise.
+func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
+	if realm := r.PathValue("realm"); realm != s.cfg.RealmSID {
+		http.Error(w, "sp: no SSO configuration for realm "+realm, http.StatusNotFound)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			http.Error(w, "sp: request body larger than the ACS accepts",
+				http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "sp: read form: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	field := r.PostForm.Get("SAMLResponse")
+	if field == "" {
+		http.Error(w, "sp: the POST has no SAMLResponse field", http.StatusBadRequest)
+		return
+	}
+
+	now := s.now()
+	exp := s.Expected(now)
+	exp.ReceivedURL = s.ACSURL()
+	if r.URL.RawQuery != "" {
+		exp.ReceivedURL += "?" + r.URL.RawQuery
+	}
+	exp.GotRelayState = r.PostForm.Get("RelayState")
+	var claimed string
+	exp.Replay = func(id string) assertions.Code {
+		fresh, full := s.replay.claim(id, now, now.Add(time.Hour))
+		switch {
+		case full:
+			return assertions.ReplayCacheFull
+		case !fresh:
+			return assertions.ReplayDetected
+		}
+		claimed = id
+		return assertions.ReplayOK
+	}
+
+	report := assertions.ValidateEncoded([]byte(field), exp)
+	if claimed != "" {
+		if report.Accepted {
+			s.replay.keep(claimed, report.AssertionNotOnOrAfter.Add(s.skew()))
+		} else {
+			s.replay.release(claimed)
+		}
+	}
+	s.log.Info("acs", "accepted", report.Accepted, "failed", report.Failed())
+	if report.Claims != nil {
+		s.log.Debug("acs claims", "nameid", report.Claims.NameID)
+	}
+	s.writeReport(w, r, report)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
