@@ -98,7 +98,25 @@ func validate(doc *etree.Document, err error, exp Expected) *Report {
 	v.checkNameID()
 	v.checkEmail()
 	v.checkRoles()
+	if !v.trusted {
+		v.markUntrusted()
+	}
 	return v.r
+}
+
+// markUntrusted flags the checks that read content no verified signature
+// covers.
+func (v *validation) markUntrusted() {
+	for i, c := range v.r.Checks {
+		switch c.Name {
+		case "decode", "signature", "certificate", "replay", "relay-state":
+		default:
+			v.r.Checks[i].Untrusted = c.Status != Skip
+		}
+	}
+	if v.r.Claims != nil {
+		v.r.Claims.Trusted = false
+	}
 }
 
 // validation is the state of one Validate call.
@@ -123,9 +141,7 @@ type validation struct {
 
 func (v *validation) add(code Code, st Status, expected, actual, msg string) {
 	v.r.Add(Check{Code: code, Status: st, Expected: expected, Actual: actual,
-		Message: msg, Untrusted: !v.trusted && v.resp != nil &&
-			code.Check() != "decode" && code.Check() != "signature" &&
-			code.Check() != "certificate"})
+		Message: msg})
 }
 
 func (v *validation) skip(code Code, why string) {
