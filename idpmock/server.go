@@ -1,0 +1,102 @@
+package idpmock
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// A Server serves an [IdP]'s [IdP.Handler] on a loopback port, in the
+// manner of httptest.Server: [NewServer] starts it, [Server.Close] stops
+// it. It listens on 127.0.0.1 only.
+type Server struct {
+	idp      *IdP
+	listener net.Listener
+	srv      *http.Server
+
+	mu      sync.Mutex
+	started bool
+	closed  bool
+	served  chan struct{} // closed when Serve returns
+}
+
+// NewServer starts a server for p on 127.0.0.1 at a free port. The caller
+// must Close it. Like httptest.NewServer, it panics when no port can be
+// had.
+func NewServer(p *IdP) *Server {
+	s := NewUnstartedServer(p)
+	s.Start()
+	return s
+}
+
+// NewUnstartedServer returns a server for p that listens on 127.0.0.1 at
+// a free port but does not answer until [Server.Start]. It panics when no
+// port can be had.
+func NewUnstartedServer(p *IdP) *Server {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("idpmock: listen on a loopback port: %v", err))
+	}
+	return &Server{
+		idp:      p,
+		listener: ln,
+		srv: &http.Server{
+			Handler:           p.Handler(),
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
+		},
+		served: make(chan struct{}),
+	}
+}
+
+// Start starts serving. It panics if the server was started or closed.
+func (s *Server) Start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started || s.closed {
+		panic("idpmock: Server.Start called twice or after Close")
+	}
+	s.started = true
+	go func() {
+		defer close(s.served)
+		err := s.srv.Serve(s.listener)
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.idp.log.Error("server stopped", "err", err)
+		}
+	}()
+	s.idp.log.Info("server started", "url", s.URL())
+}
+
+// URL returns the server's base URL, http://127.0.0.1:<port>, with no
+// trailing slash. The IdP's paths hang under it: URL()+"/start" is the
+// access portal.
+func (s *Server) URL() string {
+	return "http://" + s.listener.Addr().String()
+}
+
+// IdP returns the IdP the server serves.
+func (s *Server) IdP() *IdP { return s.idp }
+
+// Close stops the server, ends open connections and waits until it has
+// stopped serving. Calling it again does nothing.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	started := s.started
+	s.mu.Unlock()
+
+	if !started {
+		_ = s.listener.Close()
+		return
+	}
+	_ = s.srv.Close()
+	<-s.served
+}
