@@ -19,7 +19,11 @@ func (v *validation) checkAssertionCount() {
 		if v.exp.DecryptionKey == nil {
 			v.add(AssertionEncrypted, Fail, "1 Assertion", "1 EncryptedAssertion", "")
 		} else {
-			v.add(AssertionDecryptFailed, Fail, "1 Assertion", "1 EncryptedAssertion", "")
+			msg := ""
+			if v.decryptErr != nil {
+				msg = v.decryptErr.Error()
+			}
+			v.add(AssertionDecryptFailed, Fail, "1 Assertion", "1 EncryptedAssertion", msg)
 		}
 	case v.assertion == nil:
 		v.add(AssertionMissing, Fail, "1 Assertion", got, "")
@@ -29,9 +33,18 @@ func (v *validation) checkAssertionCount() {
 	}
 }
 
+// checkIssuers checks both Issuers. The Response Issuer is optional (SAML
+// profiles §4.1.4.2, and the OneLogin toolkit skips an absent one); the
+// Assertion Issuer is required.
 func (v *validation) checkIssuers() {
-	v.checkIssuer(child(v.resp, NamespaceAssertion, "Issuer"), v.resp != nil,
-		IssuerOK, IssuerMismatch, IssuerMissing, IssuerFormat, "Response")
+	respIssuer := child(v.resp, NamespaceAssertion, "Issuer")
+	if v.resp != nil && respIssuer == nil && v.assertion != nil {
+		v.skip(IssuerOK, "not checked: the Response has no Issuer, which is "+
+			"optional; the Assertion Issuer is checked")
+	} else {
+		v.checkIssuer(respIssuer, v.resp != nil,
+			IssuerOK, IssuerMismatch, IssuerMissing, IssuerFormat, "Response")
+	}
 	v.checkIssuer(child(v.assertion, NamespaceAssertion, "Issuer"), v.assertion != nil,
 		AssertionIssuerOK, AssertionIssuerMismatch, AssertionIssuerMissing,
 		AssertionIssuerFormat, "Assertion")

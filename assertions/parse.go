@@ -52,14 +52,27 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 		}
 		return nil, fmt.Errorf("assertions: %w: %v", DecodeMalformed, err)
 	}
+	roots := 0
 	for _, tok := range doc.Child {
-		if d, ok := tok.(*etree.Directive); ok {
-			return nil, fmt.Errorf("assertions: %w: <!%.40s>", DecodeDoctype, d.Data)
+		switch t := tok.(type) {
+		case *etree.Directive:
+			return nil, fmt.Errorf("assertions: %w: <!%.40s>", DecodeDoctype, t.Data)
+		case *etree.Element:
+			roots++
+		case *etree.CharData:
+			if strings.TrimSpace(t.Data) != "" {
+				return nil, fmt.Errorf("assertions: %w: text outside the root element",
+					DecodeMalformed)
+			}
 		}
 	}
 	root := doc.Root()
-	if root == nil {
+	switch {
+	case root == nil:
 		return nil, fmt.Errorf("assertions: %w: no root element", DecodeMalformed)
+	case roots > 1:
+		// encoding/xml reads on past the root; an XML parser stops there.
+		return nil, fmt.Errorf("assertions: %w: %d root elements", DecodeMalformed, roots)
 	}
 
 	var elements, namespaces int
@@ -79,6 +92,13 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 				if a.Space == "xmlns" && a.Key == "" {
 					return fmt.Errorf("assertions: %w: empty prefix declaration",
 						DecodeMalformed)
+				}
+				if a.Space == "xmlns" && a.Value == "" {
+					// XML Namespaces 1.0 forbids undeclaring a prefix;
+					// encoding/xml accepts it, and a signature can hide
+					// behind it.
+					return fmt.Errorf("assertions: %w: prefix %q undeclared",
+						DecodeMalformed, a.Key)
 				}
 			}
 			if badName(a.Space, a.Key) {

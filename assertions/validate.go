@@ -1,10 +1,11 @@
 package assertions
 
 import (
-	"crypto/rsa"
+	"crypto"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/beevik/etree"
@@ -25,9 +26,10 @@ import (
 //   - certificate: the configured certificate is inside its validity and
 //     not within 90 days of expiry (warn, or fail under the strict policy).
 //   - assertion: the Response holds exactly one Assertion (decrypted first
-//     when encrypted and a key is given).
+//     when encrypted and a key is given; a failed decryption fails here).
 //   - issuer, assertion-issuer: each Issuer equals the configured issuer
-//     exactly and has no Format other than entity.
+//     exactly and has no Format other than entity; the Response Issuer
+//     may be absent (skipped), the Assertion Issuer may not.
 //   - destination: the Response Destination, if present, is the ACS URL.
 //   - recipient: the bearer SubjectConfirmationData Recipient is the ACS URL.
 //   - audience: every AudienceRestriction names the SP entity ID.
@@ -135,6 +137,8 @@ type validation struct {
 	assertions int
 	// trusted is set when a verified signature covers the Assertion.
 	trusted bool
+	// decryptErr is why the EncryptedAssertion could not be decrypted.
+	decryptErr error
 	// attrs are the assertion's attributes by Name, in document order.
 	attrs map[string][][]string
 }
@@ -216,10 +220,9 @@ func (v *validation) checkSignature() {
 		v.resp = signed
 	}
 
-	if err := v.decryptAssertion(); err != nil {
-		v.failSignature(sigFail(SignatureMissing, "%v", err), want)
-		return
-	}
+	// A failed decryption is reported by the assertion check; the
+	// Response signature may still have verified.
+	v.decryptErr = v.decryptAssertion()
 	v.pickUnverifiedAssertion()
 	v.trusted = respSig != nil
 	var aSig *signedElement
@@ -242,8 +245,12 @@ func (v *validation) checkSignature() {
 		v.assertion, v.trusted = signed, true
 	}
 	if respSig == nil && aSig == nil {
-		v.failSignature(sigFail(SignatureMissing, "neither the Response nor its "+
-			"Assertion carries a Signature"), want)
+		msg := "neither the Response nor its Assertion carries a Signature"
+		if v.decryptErr != nil {
+			msg = "the Response carries no Signature and its EncryptedAssertion " +
+				"could not be decrypted to look for one"
+		}
+		v.failSignature(sigFail(SignatureMissing, "%s", msg), want)
 		return
 	}
 
@@ -330,21 +337,20 @@ func (v *validation) pickUnverifiedAssertion() {
 }
 
 // decryptAssertion replaces v.resp's EncryptedAssertion, if any, with the
-// Assertion it holds, parsed as its own document.
+// Assertion it holds, parsed as its own document. The content key is in an
+// EncryptedKey inside the EncryptedData's KeyInfo or, as SAML core §2.2.4
+// allows and Okta sends it, beside the EncryptedData.
 func (v *validation) decryptAssertion() error {
 	enc := child(v.resp, NamespaceAssertion, "EncryptedAssertion")
 	if enc == nil || v.exp.DecryptionKey == nil {
 		return nil
 	}
-	data := child(enc, "http://www.w3.org/2001/04/xmlenc#", "EncryptedData")
+	data := child(enc, namespaceXMLEnc, "EncryptedData")
 	if data == nil {
 		return errors.New("EncryptedAssertion holds no EncryptedData")
 	}
-	key := v.exp.DecryptionKey
-	if k, ok := key.(*rsa.PrivateKey); ok {
-		key = k
-	}
-	plain, err := xmlenc.Decrypt(key, data)
+	plain, err := decryptData(v.exp.DecryptionKey, compactCipherValues(data),
+		children(enc, namespaceXMLEnc, "EncryptedKey"))
 	if err != nil {
 		return fmt.Errorf("decrypt EncryptedAssertion: %w", err)
 	}
@@ -357,6 +363,43 @@ func (v *validation) decryptAssertion() error {
 	}
 	v.assertion = doc
 	return nil
+}
+
+const namespaceXMLEnc = "http://www.w3.org/2001/04/xmlenc#"
+
+// maxEncryptedKeys bounds the private-key operations an unsigned message
+// can cost.
+const maxEncryptedKeys = 4
+
+// decryptData decrypts data with key, or with the content key that key
+// unwraps from one of the EncryptedKey elements beside data.
+func decryptData(key crypto.PrivateKey, data *etree.Element, beside []*etree.Element) (
+	[]byte, error) {
+	inKeyInfo := child(child(data, NamespaceDSig, "KeyInfo"), namespaceXMLEnc, "EncryptedKey")
+	if inKeyInfo != nil || len(beside) == 0 {
+		return xmlenc.Decrypt(key, data)
+	}
+	var err error
+	for _, ek := range beside[:min(len(beside), maxEncryptedKeys)] {
+		var cek []byte
+		if cek, err = xmlenc.Decrypt(key, compactCipherValues(ek)); err == nil {
+			return xmlenc.Decrypt(cek, data)
+		}
+	}
+	return nil, err
+}
+
+// compactCipherValues returns a copy of el whose CipherValues hold no white
+// space: base64 wrapped over lines is valid, and the decrypter refuses it.
+func compactCipherValues(el *etree.Element) *etree.Element {
+	el = el.Copy()
+	walkElements(el, func(e *etree.Element) {
+		if is(e, namespaceXMLEnc, "CipherValue") {
+			s, _ := text(e)
+			e.SetText(strings.Join(strings.Fields(s), ""))
+		}
+	})
+	return el
 }
 
 func parseFragment(b []byte) (*etree.Element, error) {

@@ -5,7 +5,10 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/pem"
 	"math/big"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -89,6 +92,25 @@ func validExpected() Expected {
 		AllowUnsolicited: true,
 		Now:              testIssued.Add(5 * time.Second),
 	}
+}
+
+var (
+	// responseIssuer matches the Response and its Issuer, the first one.
+	responseIssuer = regexp.MustCompile(`^(.*?<saml2p:Response[^>]*>)<saml2:Issuer[^>]*>[^<]*` +
+		`</saml2:Issuer>`)
+	keyInfoCert = regexp.MustCompile(`<ds:X509Certificate>[^<]*</ds:X509Certificate>`)
+)
+
+// pemInKeyInfo rewrites an X509Certificate element to hold base64 of the
+// PEM text, as some IdPs write it.
+func pemInKeyInfo(el string) string {
+	const open, end = "<ds:X509Certificate>", "</ds:X509Certificate>"
+	der, err := base64.StdEncoding.DecodeString(el[len(open) : len(el)-len(end)])
+	if err != nil {
+		panic(err)
+	}
+	text := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return open + base64.StdEncoding.EncodeToString(text) + end
 }
 
 func signed(t *testing.T, spec ResponseSpec, what SignWhat, pair keyPair, alg string) []byte {
@@ -217,6 +239,25 @@ func TestValidateChecks(t *testing.T) {
 		{name: "configured certificate expired warns",
 			exp:    func(e *Expected) { e.Now = testIssued; e.ExpiryWarning = 5 * 365 * 24 * time.Hour },
 			accept: true, codes: []Code{CertificateExpiring}},
+		{name: "no Response Issuer is allowed", what: SignAssertion, accept: true,
+			codes: []Code{AssertionIssuerOK}, edit: func(s string) string {
+				return responseIssuer.ReplaceAllString(s, "$1")
+			}},
+		{name: "KeyInfo certificate as base64 of its PEM text", what: SignAssertion,
+			accept: true, codes: []Code{SignatureOK}, edit: func(s string) string {
+				return keyInfoCert.ReplaceAllStringFunc(s, pemInKeyInfo)
+			}},
+		{name: "enveloped transform twice", codes: []Code{SignatureTransform},
+			edit: func(s string) string {
+				const tr = `<ds:Transform Algorithm="` + algEnveloped + `"/>`
+				return strings.ReplaceAll(s, tr, tr+tr)
+			}},
+		{name: "prefix undeclared", codes: []Code{DecodeMalformed},
+			edit: func(s string) string {
+				return strings.Replace(s, "<saml2:Subject>", `<saml2:Subject xmlns:ds="">`, 1)
+			}},
+		{name: "two root elements", codes: []Code{DecodeMalformed},
+			edit: func(s string) string { return s + "<saml2p:Response/>" }},
 		{name: "DOCTYPE", edit: func(s string) string {
 			return `<!DOCTYPE r [<!ENTITY x "y">]>` + s
 		}, codes: []Code{DecodeDoctype}},

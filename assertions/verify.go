@@ -1,6 +1,7 @@
 package assertions
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -107,12 +108,21 @@ func (s *signedElement) checkReference(ref *etree.Element) *sigError {
 		return sigFail(SignatureReference, "Reference URI %q is not %q",
 			attr(ref, "URI"), "#"+id)
 	}
-	enveloped := false
+	// Each transform once: a chain of repeats is work for nothing, and no
+	// IdP writes one.
+	enveloped, c14n := false, false
 	for _, tr := range descendants(ref, NamespaceDSig, "Transform") {
 		switch alg := attr(tr, "Algorithm"); alg {
 		case algEnveloped:
+			if enveloped {
+				return sigFail(SignatureTransform, "the enveloped transform appears twice")
+			}
 			enveloped = true
 		case algExcC14N, algExcC14NComments:
+			if c14n {
+				return sigFail(SignatureTransform, "more than one c14n transform")
+			}
+			c14n = true
 		default:
 			return sigFail(SignatureTransform, "transform %q", alg)
 		}
@@ -146,6 +156,8 @@ func firstOf(els []*etree.Element) *etree.Element {
 }
 
 // keyInfoCertificate returns the certificate a KeyInfo carries, or nil.
+// Some IdPs put base64 of the PEM text there instead of base64 of the DER
+// certificate; that is read too.
 func keyInfoCertificate(keyInfo *etree.Element) (*x509.Certificate, *sigError) {
 	certs := descendants(keyInfo, NamespaceDSig, "X509Certificate")
 	if len(certs) == 0 {
@@ -156,7 +168,12 @@ func keyInfoCertificate(keyInfo *etree.Element) (*x509.Certificate, *sigError) {
 	if err != nil {
 		return nil, sigFail(SignatureStructure, "KeyInfo certificate is not base64: %v", err)
 	}
-	cert, err := x509.ParseCertificate(der)
+	var cert *x509.Certificate
+	if bytes.HasPrefix(der, []byte("-----BEGIN CERTIFICATE-----")) {
+		cert, err = ParseCertificate(string(der))
+	} else {
+		cert, err = x509.ParseCertificate(der)
+	}
 	if err != nil {
 		return nil, sigFail(SignatureStructure, "KeyInfo certificate: %v", err)
 	}
@@ -193,13 +210,12 @@ func (s *signedElement) verify(trusted []*x509.Certificate, now time.Time) (
 	if err != nil {
 		return nil, sigFail(SignatureStructure, "detach <%s>: %v", s.el.Tag, err)
 	}
-	if s.keyInfoCt == nil {
-		// A KeyInfo without a certificate (a bare KeyValue) names no key
-		// we would use: drop it so that dsig uses the configured one.
-		for _, ki := range children(child(detached, NamespaceDSig, "Signature"),
-			NamespaceDSig, "KeyInfo") {
-			ki.Parent().RemoveChild(ki)
-		}
+	// The KeyInfo has done its work, choosing roots: drop it so that dsig
+	// uses the one root it is given, whatever the KeyInfo holds (a bare
+	// KeyValue, or a certificate as PEM text).
+	for _, ki := range children(child(detached, NamespaceDSig, "Signature"),
+		NamespaceDSig, "KeyInfo") {
+		ki.Parent().RemoveChild(ki)
 	}
 
 	var lastErr error
