@@ -1,0 +1,74 @@
+package idpmock_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/samlharness/samlharness/idpmock"
+)
+
+func get(t *testing.T, client *http.Client, target string) (int, string) {
+	t.Helper()
+	resp, err := client.Get(target)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+func TestServer(t *testing.T) {
+	t.Parallel()
+	p := newIdP(t, frontlineConfig(t))
+	s := idpmock.NewServer(p)
+	defer s.Close()
+
+	u, err := url.Parse(s.URL())
+	require.NoError(t, err)
+	assert.Equal(t, "http", u.Scheme)
+	assert.Equal(t, "127.0.0.1", u.Hostname())
+	assert.Same(t, p, s.IdP())
+
+	status, body := get(t, http.DefaultClient, s.URL()+"/start")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "alice@example.com")
+
+	// The portal's tile, posted by a Go client: the form comes back.
+	resp, err := http.PostForm(s.URL()+"/start/login", url.Values{"user": {"alice"}})
+	require.NoError(t, err)
+	page, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, testACS, readForm(t, string(page)).Action)
+
+	s.Close()
+	s.Close() // a second Close does nothing
+	_, err = http.Get(s.URL() + "/start")
+	assert.Error(t, err, "a closed server answers nothing")
+}
+
+func TestUnstartedServer(t *testing.T) {
+	t.Parallel()
+	s := idpmock.NewUnstartedServer(newIdP(t, frontlineConfig(t)))
+	defer s.Close()
+	s.Start()
+	assert.Panics(t, s.Start)
+
+	status, body := get(t, http.DefaultClient,
+		s.URL()+"/saml/metadata/"+testAppID)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "md:EntityDescriptor")
+}
+
+func TestUnstartedServerClose(t *testing.T) {
+	t.Parallel()
+	s := idpmock.NewUnstartedServer(newIdP(t, frontlineConfig(t)))
+	s.Close()
+	assert.Panics(t, s.Start)
+}
