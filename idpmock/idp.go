@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -192,16 +193,14 @@ func (p *IdP) portalURL(kind string) string {
 // IdP's clock plus ClockOffset, valid for the session duration, with
 // fresh IDs; it is signed as configured.
 func (p *IdP) Issue(user string, opts IssueOptions) ([]byte, error) {
-	u, err := p.authorize(user)
+	claims, err := p.claims(user)
 	if err != nil {
-		p.log.Info("login refused", "reason", noAccessReason(err))
-		p.log.Debug("login refused", "user", user)
+		var noAccess *NoAccessError
+		if errors.As(err, &noAccess) {
+			p.log.Info("login refused", "reason", noAccess.Reason)
+			p.log.Debug("login refused", "user", user)
+		}
 		return nil, err
-	}
-
-	claims := p.table.resolve(u)
-	if claims.NameID == "" {
-		return nil, &NoAccessError{User: user, Reason: ReasonEmptySubject}
 	}
 
 	spec, err := p.spec(claims, opts)
@@ -219,11 +218,17 @@ func (p *IdP) Issue(user string, opts IssueOptions) ([]byte, error) {
 	return out, nil
 }
 
-func noAccessReason(err error) Reason {
-	if e, ok := err.(*NoAccessError); ok {
-		return e.Reason
+// claims authorizes the user and resolves the attribute mappings.
+func (p *IdP) claims(user string) (*Claims, error) {
+	u, err := p.authorize(user)
+	if err != nil {
+		return nil, err
 	}
-	return ""
+	claims := p.table.resolve(u)
+	if claims.NameID == "" {
+		return nil, &NoAccessError{User: user, Reason: ReasonEmptySubject}
+	}
+	return claims, nil
 }
 
 // spec fills a Response for claims at the current instant.
