@@ -1,8 +1,10 @@
 package idpmock_test
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
+	"log/slog"
 	"math/rand/v2"
 	"regexp"
 	"sync"
@@ -341,4 +343,22 @@ func TestIssueConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	assert.NoError(t, errors.Join(errs...))
+}
+
+// TestIssueLogsNoNameIDAtInfo: NameIDs and user names only at Debug.
+func TestIssueLogsNoNameIDAtInfo(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	p := newIdP(t, frontlineConfig(t), idpmock.WithLogger(log))
+
+	_, err := p.Issue("alice@example.com", idpmock.IssueOptions{})
+	require.NoError(t, err)
+	_, err = p.Issue("erin@example.com", idpmock.IssueOptions{})
+	require.ErrorIs(t, err, idpmock.ErrNoAccess)
+
+	assert.Contains(t, buf.String(), "response issued")
+	assert.Contains(t, buf.String(), "reason=not-assigned")
+	assert.NotContains(t, buf.String(), "alice@example.com")
+	assert.NotContains(t, buf.String(), "erin@example.com")
 }
