@@ -2,6 +2,8 @@ package idpmock
 
 import (
 	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
 	"crypto/x509"
 	"time"
 )
@@ -77,6 +79,17 @@ type User struct {
 	// ID is the identity store user ID that ${user:subject} resolves to.
 	ID     string   `yaml:"id,omitempty"`
 	Groups []string `yaml:"groups,omitempty"`
+}
+
+// StoreID returns the identity store user ID: ID when set, else a stable
+// UUID-shaped value derived from the user name, as every AWS user has one.
+func (u *User) StoreID() string {
+	if u.ID != "" {
+		return u.ID
+	}
+	sum := sha256.Sum256([]byte("idpmock user " + u.UserName))
+	h := hex.EncodeToString(sum[:16])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
 // A Group is a group of the identity store. Groups may hold other groups,

@@ -48,7 +48,7 @@ var userAttributes = map[string]func(u *User) []string{
 	"middleName":        func(u *User) []string { return one(u.MiddleName) },
 	"name":              func(u *User) []string { return one(u.DisplayName) },
 	"preferredUsername": func(u *User) []string { return one(u.PreferredUsername) },
-	"subject":           func(u *User) []string { return one(u.ID) },
+	"subject":           func(u *User) []string { return one(u.StoreID()) },
 	"groups":            func(u *User) []string { return u.Groups },
 }
 

@@ -41,6 +41,37 @@ func NewUnstartedServer(p *IdP) *Server {
 	if err != nil {
 		panic(fmt.Sprintf("idpmock: listen on a loopback port: %v", err))
 	}
+	return newServer(p, ln)
+}
+
+// Listen starts a server for p on addr, which must be a loopback address
+// such as 127.0.0.1:8080 or [::1]:0. Unlike [NewServer] it returns an
+// error when the address cannot be had.
+func Listen(p *IdP, addr string) (*Server, error) {
+	if err := requireLoopback(addr); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("idpmock: listen on %s: %w", addr, err)
+	}
+	s := newServer(p, ln)
+	s.Start()
+	return s, nil
+}
+
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("idpmock: listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("idpmock: refusing to listen on %s: loopback only", addr)
+}
+
+func newServer(p *IdP, ln net.Listener) *Server {
 	return &Server{
 		idp:      p,
 		listener: ln,

@@ -18,16 +18,20 @@ const (
 //
 //	POST /v2/saml2/authenticate/{realm}  the ACS (HTTP-POST binding)
 //	GET  /v2/saml2/metadata/{realm}      the SP metadata
+//
+// The ACS also answers POSTs to another realm SID or the old v1 path: an
+// AWS application whose ACS URL is wrong in that way then gets a report
+// that names the Destination and Recipient mismatch, where the real
+// service would give a bare error.
 func (s *SP) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+acsPath+"{realm}", s.serveACS)
+	mux.HandleFunc("POST /{version}/saml2/authenticate/{realm}", s.serveACS)
 	mux.HandleFunc("GET "+metadataPath+"{realm}", s.serveMetadata)
 	return mux
 }
 
 // serveACS is the Assertion Consumer Service. In order it:
 //
-//   - refuses a realm other than the configured one (404), naming it;
 //   - caps the body at the configured size (413);
 //   - reads the SAMLResponse and RelayState form fields (400 without one);
 //   - decodes the SAMLResponse (see [assertions.Decode]);
@@ -37,10 +41,6 @@ func (s *SP) Handler() http.Handler {
 //   - answers 200 with the report when accepted and 403 when not, as JSON
 //     for Accept: application/json and HTML otherwise.
 func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
-	if realm := r.PathValue("realm"); realm != s.cfg.RealmSID {
-		http.Error(w, "sp: no SSO configuration for realm "+realm, http.StatusNotFound)
-		return
-	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -60,7 +60,7 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 
 	now := s.now()
 	exp := s.Expected(now)
-	exp.ReceivedURL = s.ACSURL()
+	exp.ReceivedURL = TwilioBase + r.URL.Path
 	if r.URL.RawQuery != "" {
 		exp.ReceivedURL += "?" + r.URL.RawQuery
 	}

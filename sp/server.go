@@ -3,74 +3,88 @@ package sp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 )
 
-// A Server runs an [SP] on a loopback port, like httptest.Server. Messages
-// keep the real Twilio URLs; only the transport is local.
+// A Server runs an [SP] on a loopback port, in the manner of
+// httptest.Server. Messages keep the real Twilio URLs; only the transport
+// is local.
 type Server struct {
-	// URL is the base URL of the listener, http://127.0.0.1:port.
-	URL string
-	// SP is the service provider being served.
-	SP *SP
+	sp       *SP
+	listener net.Listener
+	srv      *http.Server
 
-	ln  net.Listener
-	srv *http.Server
+	mu      sync.Mutex
+	started bool
+	closed  bool
 }
 
-// NewServer starts a Server for s on 127.0.0.1. The caller must Close it.
-func NewServer(s *SP) (*Server, error) {
-	srv := NewUnstartedServer(s)
-	if err := srv.Start(); err != nil {
-		return nil, err
+// NewServer starts a server for s on 127.0.0.1 at a free port. The caller
+// must Close it. Like httptest.NewServer, it panics when no port can be
+// had; use [Listen] to get an error instead.
+func NewServer(s *SP) *Server {
+	srv, err := Listen(s, "127.0.0.1:0")
+	if err != nil {
+		panic(err.Error())
 	}
-	return srv, nil
+	return srv
 }
 
-// NewUnstartedServer returns a Server for s that is not yet listening.
-func NewUnstartedServer(s *SP) *Server {
-	return &Server{SP: s, srv: &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-	}}
-}
-
-// Start listens on 127.0.0.1 on a free port and serves in the background.
-func (srv *Server) Start() error {
-	return srv.StartAt("127.0.0.1:0")
-}
-
-// StartAt listens on addr, which must be a loopback address.
-func (srv *Server) StartAt(addr string) error {
+// Listen starts a server for s on addr, which must be a loopback address
+// such as 127.0.0.1:8443 or [::1]:0.
+func Listen(s *SP, addr string) (*Server, error) {
 	if err := requireLoopback(addr); err != nil {
-		return err
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("sp: listen on %s: %w", addr, err)
 	}
-	srv.ln = ln
-	srv.URL = "http://" + ln.Addr().String()
-	go func() { _ = srv.srv.Serve(ln) }()
-	return nil
+	srv := &Server{sp: s, listener: ln, started: true, srv: &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+	}}
+	go func() {
+		if err := srv.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("server stopped", "err", err)
+		}
+	}()
+	return srv, nil
 }
 
-// ACSURL returns the loopback URL of the ACS.
-func (srv *Server) ACSURL() string { return srv.URL + acsPath + srv.SP.cfg.RealmSID }
+// URL returns the server's base URL, http://127.0.0.1:<port>.
+func (srv *Server) URL() string { return "http://" + srv.listener.Addr().String() }
 
-// Close stops the server, waiting briefly for requests in flight.
-func (srv *Server) Close() error {
+// SP returns the service provider being served.
+func (srv *Server) SP() *SP { return srv.sp }
+
+// ACSURL returns the loopback URL of the ACS.
+func (srv *Server) ACSURL() string { return srv.URL() + acsPath + srv.sp.cfg.RealmSID }
+
+// Close stops the server, waiting briefly for requests in flight. Calling
+// it again does nothing.
+func (srv *Server) Close() {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.closed {
+		return
+	}
+	srv.closed = true
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return srv.srv.Shutdown(ctx)
+	if err := srv.srv.Shutdown(ctx); err != nil {
+		_ = srv.srv.Close()
+	}
 }
 
 func requireLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return err
+		return fmt.Errorf("sp: listen address %q: %w", addr, err)
 	}
 	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
 		return nil
