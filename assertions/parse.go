@@ -50,6 +50,14 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 			return nil, fmt.Errorf("assertions: %w: nesting deeper than %d",
 				DecodeLimit, lim.MaxDepth)
 		}
+		// A DOCTYPE whose entities were then used fails as undefined
+		// entities: name the DOCTYPE, the cause.
+		for _, tok := range doc.Child {
+			if d, ok := tok.(*etree.Directive); ok {
+				return nil, fmt.Errorf("assertions: %w: <!%.40s>: %v", DecodeDoctype,
+					d.Data, err)
+			}
+		}
 		return nil, fmt.Errorf("assertions: %w: %v", DecodeMalformed, err)
 	}
 	roots := 0

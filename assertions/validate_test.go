@@ -163,7 +163,7 @@ func TestValidateChecks(t *testing.T) {
 			},
 			codes: []Code{DestinationMismatch, RecipientMismatch}},
 		{name: "no Destination is allowed",
-			spec: func(s *ResponseSpec) { s.Destination, s.Recipient = "", testACS },
+			spec:   func(s *ResponseSpec) { s.Destination, s.Recipient = "", testACS },
 			accept: true, codes: []Code{DestinationAbsent}},
 		{name: "audience typo",
 			spec:  func(s *ResponseSpec) { s.Audience = testAudience + "x" },
@@ -259,6 +259,10 @@ func TestValidateChecks(t *testing.T) {
 		{name: "two root elements", codes: []Code{DecodeMalformed},
 			edit: func(s string) string { return s + "<saml2p:Response/>" }},
 		{name: "DOCTYPE", edit: func(s string) string {
+			return `<!DOCTYPE r [<!ENTITY x "y">]>` + s
+		}, codes: []Code{DecodeDoctype}},
+		{name: "DOCTYPE whose entity is used", edit: func(s string) string {
+			s = strings.Replace(s, ">alice@example.com<", ">&x;<", 1)
 			return `<!DOCTYPE r [<!ENTITY x "y">]>` + s
 		}, codes: []Code{DecodeDoctype}},
 		{name: "not a Response", edit: func(s string) string {
