@@ -28,7 +28,7 @@ const (
 	// has no primary email.
 	ReasonNoEmail Reason = "no-email"
 	// ReasonEmptySubject: the Subject mapping gives an empty NameID for
-	// the user, as ${user:subject} does for a user without an ID.
+	// the user, as ${user:middleName} does for a user without one.
 	ReasonEmptySubject Reason = "empty-subject"
 )
 

@@ -3,8 +3,8 @@ package idpmock
 import (
 	"crypto"
 	"crypto/sha256"
-	"encoding/hex"
 	"crypto/x509"
+	"encoding/hex"
 	"time"
 )
 

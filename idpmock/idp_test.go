@@ -197,13 +197,28 @@ func TestIssueNoEmailWithoutEmailMapping(t *testing.T) {
 	cfg.AttributeMappings = []idpmock.Mapping{
 		{Attribute: "Subject", Value: "${user:subject}", Format: "persistent"},
 	}
-	cfg.Users[3].ID = "u-dave"
 	p := newIdP(t, cfg)
-	_, err := p.Issue("dave", idpmock.IssueOptions{})
-	assert.NoError(t, err)
+	out, err := p.Issue("dave", idpmock.IssueOptions{})
+	require.NoError(t, err)
+	// dave has no ID set: every AWS user has one, so a stable one stands in.
+	nameID := find(t, parseXML(t, out), "saml2:Assertion/saml2:Subject/saml2:NameID")
+	assert.Equal(t, cfg.Users[3].StoreID(), nameID.Text())
+	assert.NotEmpty(t, nameID.Text())
+}
 
-	// bob has no ID: ${user:subject} gives an empty NameID.
-	_, err = p.Issue("bob", idpmock.IssueOptions{})
+func TestIssueEmptySubject(t *testing.T) {
+	t.Parallel()
+	cfg := frontlineConfig(t)
+	cfg.AttributeMappings = []idpmock.Mapping{
+		{Attribute: "Subject", Value: "${user:middleName}", Format: "unspecified"},
+	}
+	cfg.Users[1].MiddleName = "Q"
+	p := newIdP(t, cfg)
+	_, err := p.Issue("bob", idpmock.IssueOptions{})
+	require.NoError(t, err)
+
+	// alice has no middle name: the Subject row gives an empty NameID.
+	_, err = p.Issue("alice", idpmock.IssueOptions{})
 	var noAccess *idpmock.NoAccessError
 	require.ErrorAs(t, err, &noAccess)
 	assert.Equal(t, idpmock.ReasonEmptySubject, noAccess.Reason)

@@ -216,7 +216,8 @@ func (t *table) mapsEmail() bool {
 // same attribute name give two Attribute elements. Placeholders are
 // ${user:email}, ${user:givenName}, ${user:familyName},
 // ${user:middleName}, ${user:name} (display name),
-// ${user:preferredUsername}, ${user:subject} (the user ID) and
+// ${user:preferredUsername}, ${user:subject} (the user ID, see
+// [User.StoreID]) and
 // ${user:groups}; any other value is a literal. Errors are
 // [*ConfigError] values wrapping [ErrUnknownPlaceholder],
 // [ErrUnsupported], [ErrUnknownFormat] or [ErrSubjectRow].
