@@ -42,6 +42,8 @@ or file error.`,
 
 	root.AddCommand(
 		a.initCmd(),
+		a.loginCmd(),
+		a.issueCmd(),
 		a.certCmd(),
 	)
 	return root
@@ -79,11 +81,11 @@ func exactArgs(n int) cobra.PositionalArgs {
 // defaults without it. It is for the commands that run a login.
 func (a *app) config() (*fixtures.Config, error) {
 	if a.configPath == "" {
-		cfg, err := fixtures.Default(a.rand, a.now())
+		key, cert, err := a.defaultKeyPair()
 		if err != nil {
 			return nil, setupError(err, "")
 		}
-		return cfg, nil
+		return fixtures.DefaultWithKey(key, cert), nil
 	}
 	cfg, err := fixtures.Load(a.configPath)
 	if err != nil {
