@@ -7,9 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -109,7 +107,7 @@ X.509 Certificate field accepts.`,
 			if err != nil {
 				return setupError(err, "")
 			}
-			cert, err := fixtures.ParseCertificate(text)
+			cert, err := fixtures.ParseCertificate(string(text))
 			if errors.Is(err, fixtures.ErrPrivateKey) {
 				return setupError(err, "this is the IdP's secret; "+
 					"show its certificate (idp-cert.pem) instead")
@@ -121,23 +119,6 @@ X.509 Certificate field accepts.`,
 			return a.describe(cert)
 		},
 	}
-}
-
-// readInput reads the file at name, or standard input for "-".
-func (a *app) readInput(name string) (string, error) {
-	var (
-		data []byte
-		err  error
-	)
-	if name == "-" {
-		data, err = io.ReadAll(a.stdin)
-	} else {
-		data, err = os.ReadFile(name)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read certificate: %w", err)
-	}
-	return string(data), nil
 }
 
 // describe prints cert as "cert show" does.

@@ -44,6 +44,7 @@ or file error.`,
 		a.initCmd(),
 		a.loginCmd(),
 		a.issueCmd(),
+		a.checkCmd(),
 		a.certCmd(),
 	)
 	return root
