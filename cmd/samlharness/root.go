@@ -45,6 +45,8 @@ or file error.`,
 		a.loginCmd(),
 		a.issueCmd(),
 		a.checkCmd(),
+		a.contractCmd(),
+		a.casesCmd(),
 		a.certCmd(),
 	)
 	return root
