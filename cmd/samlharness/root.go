@@ -47,6 +47,7 @@ or file error.`,
 		a.checkCmd(),
 		a.contractCmd(),
 		a.casesCmd(),
+		a.serveCmd(),
 		a.certCmd(),
 	)
 	return root
