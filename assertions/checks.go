@@ -302,6 +302,8 @@ func (v *validation) checkInResponseTo() {
 			"an IdP-initiated login, refused by the policy (unsolicited: reject)")
 	case slices.Contains(v.exp.RequestIDs, got):
 		v.add(InResponseToOK, Pass, want, got, "")
+	case slices.Contains(v.exp.ExpiredRequestIDs, got):
+		v.add(InResponseToExpired, Fail, want, got, "")
 	default:
 		v.add(InResponseToUnknown, Fail, want, got, "")
 	}

@@ -140,6 +140,7 @@ const (
 	InResponseToOK          Code = "in-response-to.ok"
 	InResponseToUnsolicited Code = "in-response-to.unsolicited"
 	InResponseToUnknown     Code = "in-response-to.unknown"
+	InResponseToExpired     Code = "in-response-to.expired"
 	InResponseToMissing     Code = "in-response-to.missing"
 	InResponseToMismatch    Code = "in-response-to.mismatch"
 
@@ -264,6 +265,8 @@ var codeTable = map[Code]codeInfo{
 	InResponseToUnsolicited: {"the Response answers no request (IdP-initiated)",
 		"Frontline policy: allow IdP-initiated logins, or start the login from Frontline"},
 	InResponseToUnknown: {"InResponseTo names no outstanding AuthnRequest", fixSPFlow},
+	InResponseToExpired: {"InResponseTo names an AuthnRequest the SP no longer " +
+		"waits for: the login took too long", fixSPFlow},
 	InResponseToMissing: {"the SP sent an AuthnRequest but the Response has " +
 		"no InResponseTo", fixIdP},
 	InResponseToMismatch: {"the Response and SubjectConfirmationData " +

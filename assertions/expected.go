@@ -48,6 +48,9 @@ type Expected struct {
 	// RequestIDs are the IDs of outstanding AuthnRequests. When it is
 	// empty the Response must be unsolicited.
 	RequestIDs []string
+	// ExpiredRequestIDs are the IDs of AuthnRequests the SP sent but no
+	// longer waits for; a Response to one fails as expired, not unknown.
+	ExpiredRequestIDs []string
 	// AllowUnsolicited accepts a Response that answers no request.
 	AllowUnsolicited bool
 	// RelayState, when CheckRelayState is set, is the RelayState the SP

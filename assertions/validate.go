@@ -273,7 +273,14 @@ func (v *validation) failSignature(err *sigError, want string) {
 			err.msg += fmt.Sprintf("; configured certificate SHA-256 %s", fingerprint256(c))
 		}
 	}
-	v.add(code, Fail, want, string(code), err.msg)
+	fix := ""
+	if signer := v.r.Signature.MessageCertSHA256; code == SignatureUntrustedKey &&
+		signer != "" {
+		fix = fixFLCert + ": paste the certificate whose SHA-256 fingerprint is " +
+			signer + ", the one the message was signed with (in AWS, the active one)"
+	}
+	v.r.Add(Check{Code: code, Status: Fail, Expected: want, Actual: string(code),
+		Message: err.msg, Fix: fix})
 }
 
 func (v *validation) noteAlgorithms(s *signedElement) {
