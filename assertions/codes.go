@@ -86,6 +86,7 @@ const (
 	SignatureReference      Code = "signature.reference"
 	SignatureStructure      Code = "signature.structure"
 	SignatureWrapping       Code = "signature.wrapping"
+	SignatureComment        Code = "signature.comment"
 
 	CertificateOK         Code = "certificate.ok"
 	CertificateExpired    Code = "certificate.expired"
@@ -203,6 +204,8 @@ var codeTable = map[Code]codeInfo{
 	SignatureStructure: {"the Signature element is malformed or repeated", fixIdP},
 	SignatureWrapping: {"the signed element is not where the claims are read " +
 		"from (signature wrapping)", fixIdP},
+	SignatureComment: {"a comment splits a signed text value, such as the NameID: " +
+		"the signature does not cover it and parsers disagree on the value", fixIdP},
 
 	CertificateOK:      {"the configured certificate is inside its validity", fixNoChange},
 	CertificateExpired: {"the configured certificate has expired", fixFLCert},

@@ -224,6 +224,14 @@ func (v *validation) checkSignature() {
 	// Response signature may still have verified.
 	v.decryptErr = v.decryptAssertion()
 	v.pickUnverifiedAssertion()
+	if respSig == nil && v.assertions > 1 {
+		// No signature covers them all; whichever one a signature covers,
+		// an SP could read the other. The assertion check names the count.
+		v.failSignature(sigFail(SignatureWrapping, "the Response is unsigned and holds "+
+			"%d Assertions: no signature covers which one the claims come from",
+			v.assertions), want)
+		return
+	}
 	v.trusted = respSig != nil
 	var aSig *signedElement
 	if v.assertion != nil && v.assertions == 1 {
@@ -286,9 +294,9 @@ func (v *validation) failSignature(err *sigError, want string) {
 func (v *validation) noteAlgorithms(s *signedElement) {
 	info := v.r.Signature
 	info.Algorithm, info.Digest = s.method, s.digest
-	if s.keyInfoCt != nil {
-		info.MessageCertSHA256 = fingerprint256(s.keyInfoCt)
-		info.MessageCertSHA1 = fingerprint1(s.keyInfoCt)
+	if s.keyInfoDER != nil {
+		info.MessageCertSHA256 = fingerprintDER256(s.keyInfoDER)
+		info.MessageCertSHA1 = fingerprintDER1(s.keyInfoDER)
 	}
 }
 

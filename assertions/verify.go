@@ -6,6 +6,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,11 +31,13 @@ func sigFail(code Code, format string, args ...any) *sigError {
 
 // signedElement is one element's enveloped signature, as found.
 type signedElement struct {
-	el        *etree.Element
-	sig       *etree.Element
-	method    string
-	digest    string
-	keyInfoCt *x509.Certificate // the certificate in KeyInfo, untrusted
+	el     *etree.Element
+	sig    *etree.Element
+	method string
+	digest string
+	// keyInfoDER is the DER of the certificate in KeyInfo, untrusted and
+	// never parsed: it is only compared with the configured certificates.
+	keyInfoDER []byte
 }
 
 // inspect checks the shape of the Signature that el carries as a direct
@@ -91,11 +94,11 @@ func inspect(el *etree.Element) (*signedElement, *sigError) {
 	if v, _ := text(child(s.sig, NamespaceDSig, "SignatureValue")); v == "" {
 		return nil, sigFail(SignatureStructure, "SignatureValue is empty")
 	}
-	cert, err := keyInfoCertificate(child(s.sig, NamespaceDSig, "KeyInfo"))
+	der, err := keyInfoCertificate(child(s.sig, NamespaceDSig, "KeyInfo"))
 	if err != nil {
 		return nil, err
 	}
-	s.keyInfoCt = cert
+	s.keyInfoDER = der
 	return s, nil
 }
 
@@ -155,10 +158,12 @@ func firstOf(els []*etree.Element) *etree.Element {
 	return els[0]
 }
 
-// keyInfoCertificate returns the certificate a KeyInfo carries, or nil.
-// Some IdPs put base64 of the PEM text there instead of base64 of the DER
-// certificate; that is read too.
-func keyInfoCertificate(keyInfo *etree.Element) (*x509.Certificate, *sigError) {
+// keyInfoCertificate returns the DER bytes of the certificate a KeyInfo
+// carries, or nil. Some IdPs put base64 of the PEM text there instead of
+// base64 of the DER certificate; that is read too. The certificate is not
+// parsed: an attacker's may be anything (a negative serial number, say),
+// and it is only ever compared byte for byte with the configured ones.
+func keyInfoCertificate(keyInfo *etree.Element) ([]byte, *sigError) {
 	certs := descendants(keyInfo, NamespaceDSig, "X509Certificate")
 	if len(certs) == 0 {
 		return nil, nil
@@ -168,16 +173,18 @@ func keyInfoCertificate(keyInfo *etree.Element) (*x509.Certificate, *sigError) {
 	if err != nil {
 		return nil, sigFail(SignatureStructure, "KeyInfo certificate is not base64: %v", err)
 	}
-	var cert *x509.Certificate
-	if bytes.HasPrefix(der, []byte("-----BEGIN CERTIFICATE-----")) {
-		cert, err = ParseCertificate(string(der))
-	} else {
-		cert, err = x509.ParseCertificate(der)
+	if bytes.HasPrefix(der, []byte("-----BEGIN")) {
+		block, _ := pem.Decode(der)
+		if block == nil || block.Type != "CERTIFICATE" {
+			return nil, sigFail(SignatureStructure, "KeyInfo holds PEM text that is not "+
+				"one CERTIFICATE")
+		}
+		der = block.Bytes
 	}
-	if err != nil {
-		return nil, sigFail(SignatureStructure, "KeyInfo certificate: %v", err)
+	if len(der) == 0 {
+		return nil, sigFail(SignatureStructure, "KeyInfo certificate is empty")
 	}
-	return cert, nil
+	return der, nil
 }
 
 // verify checks s with the configured certificates only and returns the
@@ -186,16 +193,17 @@ func keyInfoCertificate(keyInfo *etree.Element) (*x509.Certificate, *sigError) {
 func (s *signedElement) verify(trusted []*x509.Certificate, now time.Time) (
 	*etree.Element, *sigError) {
 	roots := trusted
-	if s.keyInfoCt != nil {
+	if s.keyInfoDER != nil {
 		roots = nil
 		for _, c := range trusted {
-			if c.Equal(s.keyInfoCt) {
+			if bytes.Equal(c.Raw, s.keyInfoDER) {
 				roots = append(roots, c)
 			}
 		}
 		if len(roots) == 0 {
 			return nil, sigFail(SignatureUntrustedKey,
-				"signed with certificate %s, not the configured one", fingerprint256(s.keyInfoCt))
+				"signed with certificate %s, not the configured one",
+				fingerprintDER256(s.keyInfoDER))
 		}
 	}
 	if len(roots) == 0 {
@@ -228,6 +236,11 @@ func (s *signedElement) verify(trusted []*x509.Certificate, now time.Time) (
 		vc.Clock = dsig.NewFakeClockAt(clampTime(now, cert.NotBefore, cert.NotAfter))
 		signed, err := vc.Validate(detached)
 		if err == nil {
+			if el := splitText(s.el); el != nil {
+				return nil, sigFail(SignatureComment, "the text of <%s> is split by a "+
+					"comment or processing instruction: exclusive c14n leaves it out of "+
+					"the digest, and parsers read such text differently", el.FullTag())
+			}
 			return signed, nil
 		}
 		lastErr = err
@@ -238,6 +251,32 @@ func (s *signedElement) verify(trusted []*x509.Certificate, now time.Time) (
 	}
 	return nil, sigFail(SignatureDigestMismatch, "the digest of <%s> does not match: %v",
 		s.el.Tag, lastErr)
+}
+
+// splitText returns the first element under el whose text is split by a
+// comment or processing instruction, as in
+// victim@corp.example<!---->.evil.test, or nil. No IdP writes one; a
+// parser that reads only the first text node would see another value.
+func splitText(el *etree.Element) *etree.Element {
+	var found *etree.Element
+	walkElements(el, func(e *etree.Element) {
+		if found != nil {
+			return
+		}
+		var hasText, hasOther bool
+		for _, tok := range e.Child {
+			switch t := tok.(type) {
+			case *etree.CharData:
+				hasText = hasText || strings.TrimSpace(t.Data) != ""
+			case *etree.Comment, *etree.ProcInst:
+				hasOther = true
+			}
+		}
+		if hasText && hasOther {
+			found = e
+		}
+	})
+	return found
 }
 
 func clampTime(t, lo, hi time.Time) time.Time {
@@ -255,13 +294,17 @@ func (s *signedElement) sha1() bool {
 		strings.HasSuffix(s.method, "-sha1")
 }
 
-func fingerprint256(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
+func fingerprint256(c *x509.Certificate) string { return fingerprintDER256(c.Raw) }
+
+func fingerprint1(c *x509.Certificate) string { return fingerprintDER1(c.Raw) }
+
+func fingerprintDER256(der []byte) string {
+	sum := sha256.Sum256(der)
 	return colonHex(sum[:])
 }
 
-func fingerprint1(c *x509.Certificate) string {
-	sum := sha1.Sum(c.Raw)
+func fingerprintDER1(der []byte) string {
+	sum := sha1.Sum(der)
 	return colonHex(sum[:])
 }
 
