@@ -11,10 +11,12 @@ build:
 	$(GO) build ./...
 	$(GO) build -o bin/samlharness ./cmd/samlharness
 
-# test vets, then runs every test with the race detector.
+# test vets, then runs every test with the race detector, the examples
+# module (a user's contract test) included.
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	cd examples && $(GO) vet ./... && $(GO) test -race ./...
 
 # bench runs the benchmarks only.
 bench:
