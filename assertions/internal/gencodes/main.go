@@ -179,7 +179,7 @@ var statusNames = map[string]assertions.Status{"Pass": assertions.Pass,
 
 // scanFunc records the statuses of the codes one function body reports.
 func (s *scanner) scanFunc(body *ast.BlockStmt) {
-	vars := map[string][]assertions.Status{}  // status variables
+	vars := map[string][]assertions.Status{} // status variables
 	ranges := map[string][]assertions.Code{} // range variables over []Code
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
