@@ -30,6 +30,10 @@ const (
 	// ReasonEmptySubject: the Subject mapping gives an empty NameID for
 	// the user, as ${user:middleName} does for a user without one.
 	ReasonEmptySubject Reason = "empty-subject"
+	// ReasonIdPInitiatedOnly: the application takes logins from the
+	// access portal only and an AuthnRequest came (see
+	// [Config.IdPInitiatedOnly]).
+	ReasonIdPInitiatedOnly Reason = "idp-initiated-only"
 )
 
 var reasonText = map[Reason]string{
@@ -41,6 +45,8 @@ var reasonText = map[Reason]string{
 	ReasonNoEmail: "the attribute mappings use ${user:email} and the user " +
 		"has no primary email",
 	ReasonEmptySubject: "the Subject mapping gives an empty value for the user",
+	ReasonIdPInitiatedOnly: "the application accepts logins from the access " +
+		"portal only, and this one came from the service provider (an AuthnRequest)",
 }
 
 // Explain returns a sentence saying what the reason means and where it

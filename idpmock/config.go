@@ -43,6 +43,18 @@ type Config struct {
 	SigningKey  crypto.Signer     `yaml:"-"`
 	Certificate *x509.Certificate `yaml:"-"`
 
+	// InactiveSigningKeyFile and InactiveCertificateFile are a second
+	// certificate of the application, not active. AWS holds up to two per
+	// application and signs with the active one only; after a rotation the
+	// old one stays here until deleted. The loader reads them into
+	// InactiveSigningKey and InactiveCertificate. Both or neither.
+	InactiveSigningKeyFile  string `yaml:"inactive_signing_key_file,omitempty"`
+	InactiveCertificateFile string `yaml:"inactive_certificate_file,omitempty"`
+	// InactiveSigningKey and InactiveCertificate are the inactive pair;
+	// they never sign.
+	InactiveSigningKey  crypto.Signer     `yaml:"-"`
+	InactiveCertificate *x509.Certificate `yaml:"-"`
+
 	// Sign is "both" (default), "response" or "assertion".
 	Sign string `yaml:"sign"`
 	// SignatureAlgorithm is "rsa-sha256" (default) or "rsa-sha1".
@@ -56,6 +68,16 @@ type Config struct {
 
 	// ClockOffset shifts the IdP's clock, to emulate clock skew.
 	ClockOffset time.Duration `yaml:"clock_offset,omitempty"`
+
+	// IdPInitiatedOnly emulates an application that serves logins from
+	// the access portal only: an AuthnRequest (SP-initiated login) gets
+	// "No access". Not a console field: it stands for an application set
+	// up so that SP-initiated logins fail. Default false.
+	IdPInitiatedOnly bool `yaml:"idp_initiated_only,omitempty"`
+	// TamperRelayState is for tests only: when set, the Response to an
+	// AuthnRequest carries it instead of the SP's RelayState, as a broken
+	// proxy or IdP would. AWS itself returns the RelayState unchanged.
+	TamperRelayState string `yaml:"tamper_relay_state,omitempty"`
 }
 
 // A Mapping is one row of the attribute-mapping table: the attribute in the

@@ -46,8 +46,11 @@ func (f *PostForm) Values() url.Values {
 var ErrUnsafeAction = errors.New("idpmock: the form action is not an http(s) URL")
 
 // PostForm logs the user in like [IdP.Issue] and returns the form that
-// carries the Response to the ACS URL, with the relay state of opts or,
-// when that is "", of the configuration.
+// carries the Response to the ACS URL. An IdP-initiated login (no
+// InResponseTo) carries the relay state of opts or, when that is "", of
+// the configuration. An SP-initiated one carries the SP's RelayState of
+// opts unchanged, even "", as AWS does; only the test setting
+// TamperRelayState changes it.
 func (p *IdP) PostForm(user string, opts IssueOptions) (*PostForm, error) {
 	if err := checkAction(p.cfg.ACSURL); err != nil {
 		return nil, err
@@ -57,7 +60,10 @@ func (p *IdP) PostForm(user string, opts IssueOptions) (*PostForm, error) {
 		return nil, err
 	}
 	relayState := opts.RelayState
-	if relayState == "" {
+	switch {
+	case opts.InResponseTo != "" && p.cfg.TamperRelayState != "":
+		relayState = p.cfg.TamperRelayState
+	case opts.InResponseTo == "" && relayState == "":
 		relayState = p.cfg.RelayState
 	}
 	return &PostForm{
@@ -100,15 +106,8 @@ type userChoice struct{ Login, Label string }
 func (p *IdP) handlePortal(w http.ResponseWriter, r *http.Request) {
 	user := r.URL.Query().Get("user")
 	if user == "" {
-		choices := make([]userChoice, 0, len(p.cfg.Users))
-		for _, u := range p.cfg.Users {
-			c := userChoice{Login: u.Email, Label: u.UserName + " <" + u.Email + ">"}
-			if u.Email == "" {
-				c = userChoice{Login: u.UserName, Label: u.UserName + " (no email)"}
-			}
-			choices = append(choices, c)
-		}
-		p.render(w, http.StatusOK, "portal.html", struct{ Users []userChoice }{choices})
+		p.render(w, http.StatusOK, "portal.html",
+			struct{ Users []userChoice }{p.userChoices()})
 		return
 	}
 
@@ -119,6 +118,19 @@ func (p *IdP) handlePortal(w http.ResponseWriter, r *http.Request) {
 	p.render(w, http.StatusOK, "apps.html", struct{ User, DisplayName string }{
 		user, p.cfg.DisplayName,
 	})
+}
+
+// userChoices lists the users for a chooser page.
+func (p *IdP) userChoices() []userChoice {
+	choices := make([]userChoice, 0, len(p.cfg.Users))
+	for _, u := range p.cfg.Users {
+		c := userChoice{Login: u.Email, Label: u.UserName + " <" + u.Email + ">"}
+		if u.Email == "" {
+			c = userChoice{Login: u.UserName, Label: u.UserName + " (no email)"}
+		}
+		choices = append(choices, c)
+	}
+	return choices
 }
 
 // handlePortalLogin is the click on the application tile: an IdP-initiated
@@ -135,9 +147,10 @@ func (p *IdP) handlePortalLogin(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// handleSignIn serves the sign-in URL. A SAMLRequest (SP-initiated login)
-// is not emulated yet and gets 400; ?user= starts an IdP-initiated login;
-// anything else goes to the access portal.
+// handleSignIn serves the sign-in URL. A SAMLRequest starts an
+// SP-initiated login (see [IdP.handleAuthnRequest]); without one, ?user=
+// starts an IdP-initiated login and anything else goes to the access
+// portal. Another application's ID gets 404.
 func (p *IdP) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") != p.cfg.ApplicationID {
 		http.NotFound(w, r)
@@ -149,8 +162,7 @@ func (p *IdP) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Form.Has("SAMLRequest") {
-		http.Error(w, "idpmock: SP-initiated login (SAMLRequest) is not emulated "+
-			"yet: start the login from the access portal", http.StatusBadRequest)
+		p.handleAuthnRequest(w, r)
 		return
 	}
 	user := r.Form.Get("user")
@@ -161,7 +173,7 @@ func (p *IdP) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	p.login(w, user, IssueOptions{})
 }
 
-// login answers an IdP-initiated login with the auto-submitting form, or
+// login answers a login with the auto-submitting form, or
 // with "No access" (403) and no SAML response at all.
 func (p *IdP) login(w http.ResponseWriter, user string, opts IssueOptions) {
 	form, err := p.PostForm(user, opts)

@@ -1,6 +1,7 @@
 package idpmock
 
 import (
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -89,6 +90,9 @@ func New(cfg Config, opts ...Option) (*IdP, error) {
 	if err := p.loadSigningPair(&cfg); err != nil {
 		return nil, err
 	}
+	if err := loadInactivePair(&cfg); err != nil {
+		return nil, err
+	}
 
 	p.cfg, p.table = cfg, table
 	p.signer = assertions.Signer{
@@ -154,13 +158,65 @@ func loadFiles(cfg *Config) error {
 	return nil
 }
 
+// loadInactivePair fills cfg.InactiveSigningKey and InactiveCertificate
+// from their files, if set, and checks that they belong together.
+func loadInactivePair(cfg *Config) error {
+	if cfg.InactiveCertificate == nil &&
+		(cfg.InactiveSigningKeyFile != "" || cfg.InactiveCertificateFile != "") {
+		if cfg.InactiveSigningKeyFile == "" || cfg.InactiveCertificateFile == "" {
+			return configErr("aws.inactive_signing_key_file", "inactive_signing_key_file "+
+				"and inactive_certificate_file go together: give both or neither")
+		}
+		keyPEM, err := os.ReadFile(cfg.InactiveSigningKeyFile)
+		if err != nil {
+			return &ConfigError{Field: "aws.inactive_signing_key_file", Err: err}
+		}
+		certPEM, err := os.ReadFile(cfg.InactiveCertificateFile)
+		if err != nil {
+			return &ConfigError{Field: "aws.inactive_certificate_file", Err: err}
+		}
+		key, cert, err := loadKeyPair(keyPEM, certPEM)
+		if err != nil {
+			return &ConfigError{Field: "aws.inactive_certificate_file", Err: err}
+		}
+		cfg.InactiveSigningKey, cfg.InactiveCertificate = key, cert
+	}
+	if cfg.InactiveCertificate == nil {
+		return nil
+	}
+	if cfg.InactiveSigningKey != nil &&
+		!publicKeyEqual(cfg.InactiveSigningKey.Public(), cfg.InactiveCertificate) {
+		return &ConfigError{Field: "aws.inactive_certificate_file", Err: ErrKeyMismatch}
+	}
+	if cfg.InactiveCertificate.Equal(cfg.Certificate) {
+		return configErr("aws.inactive_certificate_file",
+			"is the active certificate; AWS holds two different ones")
+	}
+	return nil
+}
+
+func publicKeyEqual(pub crypto.PublicKey, cert *x509.Certificate) bool {
+	k, ok := pub.(interface{ Equal(crypto.PublicKey) bool })
+	return ok && k.Equal(cert.PublicKey)
+}
+
 // Config returns the configuration in use, defaults and generated key
 // included. Its slices are shared with the IdP: do not modify them.
 func (p *IdP) Config() Config { return p.cfg }
 
 // Certificate returns the signing certificate, the one an admin downloads
-// from the AWS console and pastes in Frontline.
+// from the AWS console and pastes in Frontline: the active one.
 func (p *IdP) Certificate() *x509.Certificate { return p.cfg.Certificate }
+
+// Certificates returns the application's certificates as the AWS console
+// lists them, at most two: the active one first, then the inactive one
+// if there is one.
+func (p *IdP) Certificates() []*x509.Certificate {
+	if p.cfg.InactiveCertificate == nil {
+		return []*x509.Certificate{p.cfg.Certificate}
+	}
+	return []*x509.Certificate{p.cfg.Certificate, p.cfg.InactiveCertificate}
+}
 
 // SignInURL returns the sign-in URL, by default
 // https://portal.sso.<region>.amazonaws.com/saml/assertion/<ID>.

@@ -1,6 +1,8 @@
 package sp
 
 import (
+	"bytes"
+	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -16,8 +18,9 @@ const (
 
 // Handler returns the SP's endpoints, with Twilio's paths:
 //
-//	POST /v2/saml2/authenticate/{realm}  the ACS (HTTP-POST binding)
-//	GET  /v2/saml2/metadata/{realm}      the SP metadata
+//	GET|POST /login                          the login start (emulated)
+//	POST     /v2/saml2/authenticate/{realm}  the ACS (HTTP-POST binding)
+//	GET      /v2/saml2/metadata/{realm}      the SP metadata
 //
 // The ACS also answers POSTs to another realm SID or the old v1 path: an
 // AWS application whose ACS URL is wrong in that way then gets a report
@@ -25,6 +28,8 @@ const (
 // service would give a bare error.
 func (s *SP) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+loginPath, s.serveLogin)
+	mux.HandleFunc("POST "+loginPath, s.serveLogin)
 	mux.HandleFunc("POST /{version}/saml2/authenticate/{realm}", s.serveACS)
 	mux.HandleFunc("GET "+metadataPath+"{realm}", s.serveMetadata)
 	return mux
@@ -34,10 +39,14 @@ func (s *SP) Handler() http.Handler {
 //
 //   - caps the body at the configured size (413);
 //   - reads the SAMLResponse and RelayState form fields (400 without one);
+//   - finds the AuthnRequests the browser's session cookie has outstanding,
+//     and expired ones; the one the Response's InResponseTo names sets the
+//     RelayState that must come back;
 //   - decodes the SAMLResponse (see [assertions.Decode]);
-//   - validates it with the configuration, the policy, the SP's clock and
-//     replay cache (see [assertions.Validate]);
-//   - remembers the Assertion ID of an accepted login until it expires;
+//   - validates it with the configuration, the policy, the SP's clock,
+//     those requests and the replay cache (see [assertions.Validate]);
+//   - remembers the Assertion ID of an accepted login until it expires,
+//     and forgets the AuthnRequest it answered;
 //   - answers 200 with the report when accepted and 403 when not, as JSON
 //     for Accept: application/json and HTML otherwise.
 func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
@@ -65,6 +74,12 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 		exp.ReceivedURL += "?" + r.URL.RawQuery
 	}
 	exp.GotRelayState = r.PostForm.Get("RelayState")
+	live, expired := s.requests.of(sessionOf(r), now)
+	exp.RequestIDs, exp.ExpiredRequestIDs = ids(live), ids(expired)
+	answered := answeredRequest(field, live)
+	if answered != nil {
+		exp.RelayState, exp.CheckRelayState = answered.relayState, true
+	}
 	var claimed string
 	exp.Replay = func(id string) assertions.Code {
 		fresh, full := s.replay.claim(id, now, now.Add(time.Hour))
@@ -86,11 +101,51 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 			s.replay.release(claimed)
 		}
 	}
-	s.log.Info("acs", "accepted", report.Accepted, "failed", report.Failed())
+	if answered != nil && report.Accepted {
+		s.requests.consume(answered.id)
+	}
+	s.log.Info("acs", "accepted", report.Accepted, "failed", report.Failed(),
+		"in_response_to", report.InResponseTo)
 	if report.Claims != nil {
 		s.log.Debug("acs claims", "nameid", report.Claims.NameID)
 	}
 	s.writeReport(w, r, report)
+}
+
+// answeredRequest returns the request of live that the Response's
+// InResponseTo names, or nil. It reads the attribute before any check, to
+// choose the RelayState to expect; the in-response-to check then judges
+// it with the rest.
+func answeredRequest(field string, live []pendingRequest) *pendingRequest {
+	if len(live) == 0 {
+		return nil
+	}
+	msg, err := assertions.Decode([]byte(field), assertions.DefaultLimits)
+	if err != nil {
+		return nil
+	}
+	dec := xml.NewDecoder(bytes.NewReader(msg.XML))
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return nil
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		for _, a := range start.Attr {
+			if a.Name.Local != "InResponseTo" || a.Name.Space != "" {
+				continue
+			}
+			for i := range live {
+				if live[i].id == a.Value {
+					return &live[i]
+				}
+			}
+		}
+		return nil
+	}
 }
 
 func wantsJSON(r *http.Request) bool {

@@ -1,4 +1,5 @@
-// Package sp emulates the Twilio Frontline service provider: the ACS and
+// Package sp emulates the Twilio Frontline service provider: the login
+// start that turns a workspace ID into an AuthnRequest, and the ACS and
 // metadata endpoints of https://iam.twilio.com/v2/saml2/, configured the
 // way the Frontline console's SSO/Log in page configures the real one.
 //
@@ -7,11 +8,13 @@
 package sp
 
 import (
+	"crypto/rand"
 	"crypto/x509"
 	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/samlharness/samlharness/assertions"
@@ -36,6 +39,12 @@ type SP struct {
 	log     *slog.Logger
 	maxBody int64
 	replay  *replayCache
+
+	requests        *requestStore
+	requestLifetime time.Duration
+
+	randMu sync.Mutex
+	rand   io.Reader
 }
 
 // An Option configures an [SP].
@@ -55,6 +64,20 @@ func WithMaxBody(n int64) Option { return func(s *SP) { s.maxBody = n } }
 // (default 100000).
 func WithReplayCacheSize(n int) Option { return func(s *SP) { s.replay.max = n } }
 
+// WithRand sets the source of AuthnRequest IDs, RelayStates and session
+// cookies; the default is crypto/rand. The SP serializes its reads.
+func WithRand(r io.Reader) Option { return func(s *SP) { s.rand = r } }
+
+// WithRequestLifetime sets how long the SP waits for the Response to an
+// AuthnRequest (default [DefaultRequestLifetime]).
+func WithRequestLifetime(d time.Duration) Option {
+	return func(s *SP) { s.requestLifetime = d }
+}
+
+// WithRequestStoreSize bounds the number of remembered AuthnRequests
+// (default [DefaultRequestStoreSize]).
+func WithRequestStoreSize(n int) Option { return func(s *SP) { s.requests.max = n } }
+
 // New returns the SP that cfg describes. The certificate is read from
 // cfg.Certificate as pasted; errors name the console field.
 func New(cfg Config, opts ...Option) (*SP, error) {
@@ -66,7 +89,11 @@ func New(cfg Config, opts ...Option) (*SP, error) {
 		return nil, fmt.Errorf("sp: frontline.idp_issuer: empty; paste the AWS issuer URL")
 	}
 	s := &SP{cfg: cfg, now: time.Now, maxBody: DefaultMaxBody,
-		log: slog.New(slog.NewTextHandler(io.Discard, nil)), replay: newReplayCache(100000)}
+		log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
+		replay:          newReplayCache(100000),
+		requests:        newRequestStore(DefaultRequestStoreSize),
+		requestLifetime: DefaultRequestLifetime,
+		rand:            rand.Reader}
 	if cfg.Certificate != "" {
 		cert, err := assertions.ParseCertificate(cfg.Certificate)
 		if err != nil {
