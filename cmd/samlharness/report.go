@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/samlharness/samlharness/assertions"
 )
@@ -48,10 +47,15 @@ func (c colors) of(st assertions.Status) string {
 }
 
 // printReport writes a report as an aligned table, one line per check:
-// failures first, each followed by its fix, then warnings, passes and
-// skipped checks.
+// failures first, each followed by its expected and actual values and its
+// fix, then warnings, passes and skipped checks. Colour escapes, when the
+// writer is a terminal, wrap only the status word, whose width is the same
+// for every status, so the columns line up with and without them.
 func printReport(w io.Writer, title string, r *assertions.Report) {
-	c := colorsFor(w)
+	writeReport(w, colorsFor(w), title, r)
+}
+
+func writeReport(w io.Writer, c colors, title string, r *assertions.Report) {
 	verdict := c.fail + "REJECTED" + c.reset
 	if r.Accepted {
 		verdict = c.pass + "ACCEPTED" + c.reset
@@ -61,7 +65,12 @@ func printReport(w io.Writer, title string, r *assertions.Report) {
 		fmt.Fprintf(w, "signed in to Frontline as %s with roles %s\n",
 			r.Claims.NameID, strings.Join(r.Claims.Attributes["roles"], ", "))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	width := 0
+	for _, ch := range r.Checks {
+		width = max(width, len(ch.Code))
+	}
+	const statusWidth = len("FAIL")
+	indent := strings.Repeat(" ", statusWidth+2+width+2)
 	for _, st := range []assertions.Status{assertions.Fail, assertions.Warn,
 		assertions.Pass, assertions.Skip} {
 		for _, ch := range r.Checks {
@@ -72,16 +81,16 @@ func printReport(w io.Writer, title string, r *assertions.Report) {
 			if ch.Untrusted {
 				untrusted = " (unsigned input)"
 			}
-			fmt.Fprintf(tw, "%s%s%s\t%s\t%s%s\n", c.of(st), strings.ToUpper(string(st)),
-				c.reset, ch.Code, oneLine(ch.Message), untrusted)
+			fmt.Fprintf(w, "%s%-*s%s  %-*s  %s%s\n", c.of(st), statusWidth,
+				strings.ToUpper(string(st)), c.reset, width, ch.Code,
+				oneLine(ch.Message), untrusted)
 			if st == assertions.Fail || st == assertions.Warn {
-				fmt.Fprintf(tw, "\t\texpected: %s\n", orNone(ch.Expected))
-				fmt.Fprintf(tw, "\t\tactual:   %s\n", orNone(ch.Actual))
-				fmt.Fprintf(tw, "\t\tfix:      %s\n", ch.Fix)
+				fmt.Fprintf(w, "%sexpected: %s\n", indent, orNone(ch.Expected))
+				fmt.Fprintf(w, "%sactual:   %s\n", indent, orNone(ch.Actual))
+				fmt.Fprintf(w, "%sfix:      %s\n", indent, orNone(ch.Fix))
 			}
 		}
 	}
-	tw.Flush()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
