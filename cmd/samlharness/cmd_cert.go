@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/samlharness/samlharness/assertions"
 	"github.com/samlharness/samlharness/fixtures"
 	"github.com/samlharness/samlharness/idpmock"
 )
@@ -107,8 +108,8 @@ X.509 Certificate field accepts.`,
 			if err != nil {
 				return setupError(err, "")
 			}
-			cert, err := fixtures.ParseCertificate(string(text))
-			if errors.Is(err, fixtures.ErrPrivateKey) {
+			cert, err := assertions.ParseCertificate(string(text))
+			if errors.Is(err, assertions.ErrPrivateKey) {
 				return setupError(err, "this is the IdP's secret; "+
 					"show its certificate (idp-cert.pem) instead")
 			}
@@ -123,7 +124,7 @@ X.509 Certificate field accepts.`,
 
 // describe prints cert as "cert show" does.
 func (a *app) describe(cert *x509.Certificate) error {
-	sha256Hex, sha1Hex := fixtures.Fingerprints(cert)
+	sha256Hex, sha1Hex := assertions.Fingerprints(cert)
 	issuer := cert.Issuer.String()
 	if issuer == cert.Subject.String() {
 		issuer += " (self-signed)"

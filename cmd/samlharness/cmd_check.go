@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -191,7 +189,7 @@ func (a *app) checkExpected(f checkFlags) (assertions.Expected, error) {
 		if err != nil {
 			return exp, setupError(err, "")
 		}
-		key, err := parsePrivateKey(text)
+		key, err := assertions.ParseRSAKey(string(text))
 		if err != nil {
 			return exp, setupError(fmt.Errorf("--sp-key %s: %w", f.spKey, err), "")
 		}
@@ -263,36 +261,4 @@ func (a *app) readInput(name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is empty", name)
 	}
 	return data, nil
-}
-
-// parsePrivateKey reads a PEM private key in PKCS #1, PKCS #8 or SEC 1 form.
-func parsePrivateKey(text []byte) (crypto.PrivateKey, error) {
-	block, _ := pem.Decode(text)
-	if block == nil {
-		return nil, errors.New("no PEM private key found")
-	}
-	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	if k, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
-		return k, nil
-	}
-	return nil, fmt.Errorf("PEM block %q is not a private key this tool reads", block.Type)
-}
-
-// expiredAny reports whether a report failed only because time passed.
-func expiredAny(reports []checkedMessage) bool {
-	for _, r := range reports {
-		for _, c := range r.Failed() {
-			switch c {
-			case assertions.TimeExpired, assertions.IssueInstantStale,
-				assertions.ConfirmationExpired:
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/samlharness/samlharness/assertions"
 	"github.com/samlharness/samlharness/fixtures"
 )
 
@@ -37,7 +38,7 @@ carry the configured public URLs; only the transport is local.`,
 }
 
 func (a *app) printServe(env *fixtures.Env) {
-	fp256, _ := fixtures.Fingerprints(env.IdP.Certificate())
+	fp256, _ := assertions.Fingerprints(env.IdP.Certificate())
 	w := a.stdout
 	fmt.Fprintf(w, "mock AWS access portal:  %s/start\n", env.IdPServer.URL())
 	fmt.Fprintf(w, "emulated Frontline ACS:  %s (serving %s)\n",
