@@ -262,3 +262,17 @@ func (a *app) readInput(name string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// expiredAny reports whether a report failed because time passed.
+func expiredAny(reports []checkedMessage) bool {
+	for _, r := range reports {
+		for _, c := range r.Failed() {
+			switch c {
+			case assertions.TimeExpired, assertions.IssueInstantStale,
+				assertions.ConfirmationExpired:
+				return true
+			}
+		}
+	}
+	return false
+}
