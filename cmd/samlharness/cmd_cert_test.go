@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/samlharness/samlharness/assertions"
 	"github.com/samlharness/samlharness/fixtures"
 	"github.com/samlharness/samlharness/idpmock"
 )
@@ -95,7 +96,7 @@ func TestCertNew(t *testing.T) {
 			assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
 			certText, err := os.ReadFile(prefix + "-cert.pem")
 			require.NoError(t, err)
-			_, err = fixtures.ParseCertificate(string(certText))
+			_, err = assertions.ParseCertificate(string(certText))
 			require.NoError(t, err)
 
 			res = runAt(t, testNow, "", args...)
@@ -111,7 +112,7 @@ func TestCertShowShapes(t *testing.T) {
 	std, err := os.ReadFile(f.certPath)
 	require.NoError(t, err)
 	b64 := base64.StdEncoding.EncodeToString(f.cert.Raw)
-	sha256Hex, sha1Hex := fixtures.Fingerprints(f.cert)
+	sha256Hex, sha1Hex := assertions.Fingerprints(f.cert)
 
 	shapes := map[string]string{
 		"PEM":             string(std),
