@@ -91,11 +91,12 @@ func (p *IdP) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /start", p.handlePortal)
 	mux.HandleFunc("POST /start/login", p.handlePortalLogin)
+	mux.HandleFunc("POST /start/xml", p.handlePortalXML)
 	mux.HandleFunc("GET /saml/assertion/{id}", p.handleSignIn)
 	mux.HandleFunc("POST /saml/assertion/{id}", p.handleSignIn)
 	mux.HandleFunc("GET /saml/metadata/{id}", p.handleMetadata)
 	mux.HandleFunc("/saml/logout/{id}", p.handleLogout)
-	return mux
+	return withPageHeaders(mux)
 }
 
 type userChoice struct{ Login, Label string }
@@ -184,7 +185,7 @@ func (p *IdP) login(w http.ResponseWriter, user string, opts IssueOptions) {
 	// SAML bindings §3.5.5.1: the form must not be cached.
 	w.Header().Set("Cache-Control", "no-cache, no-store")
 	w.Header().Set("Pragma", "no-cache")
-	p.render(w, http.StatusOK, "post.html", form)
+	p.renderPost(w, form)
 }
 
 // refuse writes "No access" (403) for a [*NoAccessError], and 500 for

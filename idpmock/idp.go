@@ -25,6 +25,8 @@ type IdP struct {
 	signer assertions.Signer
 	now    func() time.Time
 	log    *slog.Logger
+	// browser rewrites public URLs for the browser; nil keeps them.
+	browser func(publicURL string) string
 
 	randMu sync.Mutex
 	rand   io.Reader
