@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/samlharness/samlharness/assertions"
@@ -15,6 +16,9 @@ type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -70,10 +74,16 @@ func reportSuite(name string, r *assertions.Report) junitSuite {
 // writeJUnit writes suites to path.
 func writeJUnit(path string, suites []junitSuite) error {
 	doc := junitSuites{Suites: suites}
+	total := 0.0
 	for _, s := range suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+		sec, _ := strconv.ParseFloat(s.Time, 64)
+		total += sec
 	}
+	doc.Time = seconds(total)
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return fmt.Errorf("write JUnit report: %w", err)
