@@ -293,12 +293,13 @@ func (v *validation) checkInResponseTo() {
 	case fromResp != "" && fromData != "" && fromResp != fromData:
 		v.add(InResponseToMismatch, Fail, fromResp, fromData, "")
 	case got == "" && len(v.exp.RequestIDs) > 0:
-		v.add(InResponseToMissing, Fail, want, "", "")
+		v.add(InResponseToMissing, Fail, want, "no InResponseTo", "")
 	case got == "" && v.exp.AllowUnsolicited:
 		v.add(InResponseToUnsolicited, Pass, want, "", "an IdP-initiated login, "+
 			"allowed by the policy")
 	case got == "":
-		v.add(InResponseToUnsolicited, Fail, "a Response to an AuthnRequest", "",
+		v.add(InResponseToUnsolicited, Fail, "a Response to an AuthnRequest",
+			"no InResponseTo (IdP-initiated)",
 			"an IdP-initiated login, refused by the policy (unsolicited: reject)")
 	case slices.Contains(v.exp.RequestIDs, got):
 		v.add(InResponseToOK, Pass, want, got, "")

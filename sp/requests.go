@@ -40,12 +40,16 @@ func newRequestStore(max int) *requestStore {
 	return &requestStore{max: max, byID: map[string]*pendingRequest{}}
 }
 
-// add records a request of session, waited for until expires and
-// remembered as expired for as long again.
+// expiredRetention is how long an expired request is remembered, to tell
+// a late Response from one to a request never sent.
+const expiredRetention = time.Hour
+
+// add records a request of session, waited for until p.expires and
+// remembered as expired for [expiredRetention] more.
 func (s *requestStore) add(p pendingRequest, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p.forget = p.expires.Add(p.expires.Sub(now))
+	p.forget = p.expires.Add(expiredRetention)
 	s.sweep(now)
 	for len(s.byID) >= s.max {
 		s.dropOldest()
@@ -109,7 +113,6 @@ func (s *requestStore) len() int {
 	defer s.mu.Unlock()
 	return len(s.byID)
 }
-
 
 func ids(ps []pendingRequest) []string {
 	out := make([]string, len(ps))
