@@ -1,0 +1,196 @@
+// Package capture finds the SAMLResponses in what a user captured: a
+// browser HAR export, a SAML-tracer export, or one pasted message. The
+// CLI's check command and the emulated Frontline's diagnose page share it.
+package capture
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/samlharness/samlharness/assertions"
+)
+
+// A Message is one SAMLResponse found in a capture, with where it was
+// found. Only the URL path is kept from a capture: HAR and SAML-tracer
+// files hold cookies and personal data the report does not need.
+type Message struct {
+	// Source names the message: the file, or the capture entry and URL.
+	Source string
+	// Data is the SAMLResponse as found: raw XML, base64 or a form body.
+	Data []byte
+	// RelayState is the form's RelayState, when the capture shows it.
+	RelayState string
+}
+
+// Split finds the SAMLResponses in data, named name: a browser HAR 1.2
+// export (every POST with a SAMLResponse field), a SAML-tracer export, or
+// else one message (raw XML, base64 or a form body), returned whole for
+// [assertions.Decode]. Errors begin with name, as file errors do, and say
+// why the JSON is not a capture or that it holds no SAMLResponse.
+func Split(name string, data []byte) ([]Message, error) {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return []Message{{Source: name, Data: data}}, nil
+	}
+	var probe struct {
+		Log      json.RawMessage `json:"log"`
+		Requests json.RawMessage `json:"requests"`
+	}
+	if err := json.Unmarshal(trimmed, &probe); err != nil {
+		return nil, fmt.Errorf("%s: not a HAR or SAML-tracer export: %w", name, err)
+	}
+	var found []Message
+	var err error
+	switch {
+	case probe.Log != nil:
+		found, err = fromHAR(probe.Log)
+	case probe.Requests != nil:
+		found, err = fromTracer(probe.Requests)
+	default:
+		return nil, fmt.Errorf("%s: JSON that is neither a HAR (log) nor a "+
+			"SAML-tracer export (requests)", name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("%s: the capture holds no POST with a SAMLResponse", name)
+	}
+	return found, nil
+}
+
+// fromHAR reads every POST with a SAMLResponse field of a HAR 1.2 log.
+func fromHAR(raw json.RawMessage) ([]Message, error) {
+	var log struct {
+		Entries []struct {
+			Request struct {
+				Method   string `json:"method"`
+				URL      string `json:"url"`
+				PostData *struct {
+					Text   string `json:"text"`
+					Params []struct {
+						Name  string `json:"name"`
+						Value string `json:"value"`
+					} `json:"params"`
+				} `json:"postData"`
+			} `json:"request"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(raw, &log); err != nil {
+		return nil, fmt.Errorf("read HAR log: %w", err)
+	}
+	var out []Message
+	for i, e := range log.Entries {
+		pd := e.Request.PostData
+		if !strings.EqualFold(e.Request.Method, "POST") || pd == nil {
+			continue
+		}
+		form, _ := url.ParseQuery(pd.Text)
+		if form == nil {
+			form = url.Values{}
+		}
+		for _, p := range pd.Params {
+			v := p.Value
+			if u, err := url.QueryUnescape(v); err == nil && strings.Contains(v, "%") {
+				v = u
+			}
+			form.Set(p.Name, v)
+		}
+		if msg := form.Get("SAMLResponse"); msg != "" {
+			out = append(out, Message{
+				Source:     fmt.Sprintf("HAR entry %d: POST %s", i+1, pathOnly(e.Request.URL)),
+				Data:       []byte(msg),
+				RelayState: form.Get("RelayState"),
+			})
+		}
+	}
+	return out, nil
+}
+
+// fromTracer reads a SAML-tracer export: each request may carry the
+// decoded message in "saml" and the POST fields in "post".
+func fromTracer(raw json.RawMessage) ([]Message, error) {
+	var reqs []struct {
+		Method string          `json:"method"`
+		URL    string          `json:"url"`
+		SAML   string          `json:"saml"`
+		Post   json.RawMessage `json:"post"`
+	}
+	if err := json.Unmarshal(raw, &reqs); err != nil {
+		return nil, fmt.Errorf("read SAML-tracer requests: %w", err)
+	}
+	var out []Message
+	for i, r := range reqs {
+		form := tracerPost(r.Post)
+		msg := form.Get("SAMLResponse")
+		if msg == "" && strings.Contains(r.SAML, "Response") &&
+			!strings.Contains(r.SAML, "AuthnRequest") && strings.EqualFold(r.Method, "POST") {
+			msg = r.SAML
+		}
+		if msg == "" {
+			continue
+		}
+		out = append(out, Message{
+			Source:     fmt.Sprintf("SAML-tracer request %d: POST %s", i+1, pathOnly(r.URL)),
+			Data:       []byte(msg),
+			RelayState: form.Get("RelayState"),
+		})
+	}
+	return out, nil
+}
+
+// tracerPost reads the "post" field, which SAML-tracer writes as a list of
+// [name, value] pairs or as an object of name to values.
+func tracerPost(raw json.RawMessage) url.Values {
+	form := url.Values{}
+	var pairs [][]string
+	if json.Unmarshal(raw, &pairs) == nil {
+		for _, p := range pairs {
+			if len(p) == 2 {
+				form.Add(p[0], p[1])
+			}
+		}
+		return form
+	}
+	var obj map[string][]string
+	if json.Unmarshal(raw, &obj) == nil {
+		return url.Values(obj)
+	}
+	return form
+}
+
+// pathOnly drops the query and fragment of a Message URL.
+func pathOnly(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Scheme + "://" + u.Host + u.Path
+}
+
+// IssueInstant returns the IssueInstant of the Response in data (raw XML,
+// base64 or a form body), to judge a captured Response as it was when
+// issued.
+func IssueInstant(data []byte) (time.Time, error) {
+	msg, err := assertions.Decode(data, assertions.DefaultLimits)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("capture: read IssueInstant: %w", err)
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	if err := doc.ReadFromBytes(msg.XML); err != nil || doc.Root() == nil {
+		return time.Time{}, fmt.Errorf("capture: read IssueInstant: the response is not XML")
+	}
+	at := doc.Root().SelectAttrValue("IssueInstant", "")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("capture: read IssueInstant %q: %w", at, err)
+	}
+	return t, nil
+}
