@@ -32,7 +32,7 @@ func (s *SP) Handler() http.Handler {
 	mux.HandleFunc("POST "+loginPath, s.serveLogin)
 	mux.HandleFunc("POST /{version}/saml2/authenticate/{realm}", s.serveACS)
 	mux.HandleFunc("GET "+metadataPath+"{realm}", s.serveMetadata)
-	return mux
+	return s.withPages(mux)
 }
 
 // serveACS is the Assertion Consumer Service. In order it:

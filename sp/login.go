@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -154,14 +153,14 @@ func (s *SP) serveLogin(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	if r.Method == http.MethodGet && !r.Form.Has("workspace") {
-		s.loginPage(w, http.StatusOK, "")
+		s.renderLogin(w, http.StatusOK, "", "")
 		return
 	}
 
 	start, err := s.StartLogin(r.Form.Get("workspace"), sessionOf(r))
 	if errors.Is(err, ErrUnknownWorkspace) {
 		s.log.Info("login refused", "reason", "unknown workspace")
-		s.loginPage(w, http.StatusNotFound, WorkspaceNotFound)
+		s.renderLogin(w, http.StatusNotFound, WorkspaceNotFound, r.Form.Get("workspace"))
 		return
 	}
 	if err != nil {
@@ -170,7 +169,7 @@ func (s *SP) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, s.sessionCookie(r, start.Session))
-	http.Redirect(w, r, start.RedirectURL, http.StatusFound)
+	s.redirectBrowser(w, r, start.RedirectURL)
 }
 
 // sessionCookie returns the cookie that binds the browser to its
@@ -197,30 +196,3 @@ func sessionOf(r *http.Request) string {
 	}
 	return c.Value
 }
-
-func (s *SP) loginPage(w http.ResponseWriter, status int, problem string) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy",
-		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-	w.WriteHeader(status)
-	_ = loginTemplate.Execute(w, struct{ Problem string }{problem})
-}
-
-var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Frontline: log in</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:30rem}
-.problem{color:#a00}.note{color:#666;font-size:.9em}</style>
-</head><body><main>
-<h1>Log in to Frontline</h1>
-{{with .Problem}}<p class="problem" role="alert">{{.}}</p>{{end}}
-<form method="post" action="login">
-<label for="workspace">Workspace ID</label>
-<input id="workspace" name="workspace" autocomplete="organization" required>
-<button type="submit">Continue</button>
-</form>
-<p class="note">samlharness: emulated Frontline login start; the wording of its
-messages is not Frontline's own.</p>
-</main></body></html>
-`))

@@ -45,6 +45,9 @@ type SP struct {
 
 	randMu sync.Mutex
 	rand   io.Reader
+
+	// browser rewrites public URLs for the browser; nil keeps them.
+	browser func(publicURL string) string
 }
 
 // An Option configures an [SP].
