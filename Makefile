@@ -18,9 +18,21 @@ test:
 	$(GO) test -race ./...
 	cd examples && $(GO) vet ./... && $(GO) test -race ./...
 
-# bench runs the benchmarks only.
+# bench runs the bench module's side-by-side benchmarks (samlharness vs
+# crewjam/saml, gosaml2 and the bare RSA signatures; docs/performance.md)
+# BENCH_COUNT times, each pass running every variant so that a busy
+# machine slows them alike, keeps the run in BENCH_OUT for benchstat and
+# prints the ratios.
+BENCH_COUNT ?= 6
+BENCH_OUT ?= $${TMPDIR:-/tmp}/samlharness-bench.txt
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	cd bench && $(GO) test -c -o bench.test . && : > $(BENCH_OUT) && \
+	for i in $$(seq $(BENCH_COUNT)); do \
+		./bench.test -test.run '^$$' -test.bench . -test.benchmem >> $(BENCH_OUT) \
+			|| { rm -f bench.test; cat $(BENCH_OUT); exit 1; }; \
+	done; rm -f bench.test
+	cat $(BENCH_OUT)
+	cd bench && $(GO) run ./cmd/ratios $(BENCH_OUT)
 
 # lint fails on files gofmt would change, then vets.
 lint:
