@@ -24,7 +24,8 @@ carry the configured public URLs; only the transport is local.`,
 			if err != nil {
 				return err
 			}
-			env, err := fixtures.Start(cfg, fixtures.WithClock(a.now), fixtures.WithRand(a.rand))
+			env, err := fixtures.Start(cfg, fixtures.WithClock(a.now), fixtures.WithRand(a.rand),
+				fixtures.ForBrowser())
 			if err != nil {
 				return setupError(err, "")
 			}
@@ -43,6 +44,8 @@ func (a *app) printServe(env *fixtures.Env) {
 	fmt.Fprintf(w, "mock AWS access portal:  %s/start\n", env.IdPServer.URL())
 	fmt.Fprintf(w, "emulated Frontline ACS:  %s (serving %s)\n",
 		env.SPServer.ACSURL(), env.SP.ACSURL())
+	fmt.Fprintf(w, "Frontline login:         %s/login\n", env.SPServer.URL())
+	fmt.Fprintf(w, "diagnose a login:        %s/diagnose (offline)\n", env.SPServer.URL())
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "AWS IAM Identity Center, custom SAML 2.0 application:")
 	fmt.Fprintf(w, "  Application ACS URL:        %s\n", env.SP.ACSURL())
