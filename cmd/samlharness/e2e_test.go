@@ -35,6 +35,11 @@ type jsonReport struct {
 		Message string `json:"message"`
 		Fix     string `json:"fix"`
 	} `json:"no_access"`
+	Stopped *struct {
+		Code    fixtures.StopCode `json:"code"`
+		Message string            `json:"message"`
+		Fix     string            `json:"fix"`
+	} `json:"stopped"`
 }
 
 func (r jsonReport) failed() []assertions.Code {
@@ -110,6 +115,17 @@ func TestLoginCLI(t *testing.T) {
 				return
 			}
 			assert.Nil(t, r.NoAccess)
+			if c.Stopped != "" {
+				assert.Equal(t, exitRejected, res.code)
+				require.NotNil(t, r.Stopped, "want stopped in %s", res.stdout)
+				assert.Equal(t, c.Stopped, r.Stopped.Code)
+				assert.NotEmpty(t, r.Stopped.Message)
+				assert.NotEmpty(t, r.Stopped.Fix)
+				assert.False(t, r.Accepted)
+				assert.Empty(t, r.Checks)
+				return
+			}
+			assert.Nil(t, r.Stopped)
 			assert.Equal(t, c.Accept, r.Accepted)
 			if c.Accept {
 				assert.Equal(t, exitOK, res.code, res.stderr)
@@ -124,6 +140,9 @@ func TestLoginCLI(t *testing.T) {
 				assert.NotEmpty(t, ch.Expected, "%s expected", ch.Code)
 				assert.NotEmpty(t, ch.Actual, "%s actual", ch.Code)
 				assert.NotEmpty(t, ch.Fix, "%s fix", ch.Code)
+				if hint, ok := nearMissHints[c.Name]; ok {
+					assert.Contains(t, ch.Message, hint, "%s message", ch.Code)
+				}
 			}
 		})
 	}
@@ -132,6 +151,16 @@ func TestLoginCLI(t *testing.T) {
 		assert.Equal(t, exitUsage, res.code)
 		assert.Contains(t, res.stderr, "samlharness cases")
 	})
+}
+
+// nearMissHints are the near misses the failing checks of some catalogue
+// cases must point out.
+var nearMissHints = map[string]string{
+	"audience-other-realm":  "another realm SID",
+	"acs-v1-path":           "the old v1 path",
+	"acs-other-realm":       "another realm SID",
+	"issuer-other-region":   "another AWS region",
+	"issuer-trailing-slash": "a trailing slash",
 }
 
 // TestLoginEditedConfig writes a config with init, then breaks one setting

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/samlharness/samlharness/assertions"
+	"github.com/samlharness/samlharness/fixtures"
 )
 
 // docFields reads docs/report.md: for each "### Name" section, the field
@@ -87,14 +88,25 @@ func TestReportDocFields(t *testing.T) {
 		{"SignatureInfo", typeOf[assertions.SignatureInfo](), doc["SignatureInfo"]},
 		{"Login", typeOf[loginOutput](), with(report, doc["Login"])},
 		{"NoAccess", typeOf[noAccess](), doc["NoAccess"]},
+		{"SPInitiated", typeOf[fixtures.SPInitiated](), doc["SPInitiated"]},
+		{"Stopped", typeOf[fixtures.Stop](), doc["Stopped"]},
 		{"Message", typeOf[checkedMessage](), with(report, doc["Message"])},
 		{"CheckOutput", typeOf[checkOutput](), doc["CheckOutput"]},
 		{"Contract", typeOf[contractOutput](), doc["Contract"]},
 		{"ContractItem", typeOf[contractItem](), doc["ContractItem"]},
 	}
-	var sections []string
+	// Sections of objects that only some logins print: tested when the
+	// document has them (a field that points at them is tested above).
+	optional := []struct {
+		section string
+		typ     reflect.Type
+	}{
+		{"SPInitiated", typeOf[fixtures.SPInitiated]()},
+		{"Stopped", typeOf[fixtures.Stop]()},
+	}
+	sections := map[string]bool{}
 	for _, tt := range tests {
-		sections = append(sections, tt.section)
+		sections[tt.section] = true
 		t.Run(tt.section, func(t *testing.T) {
 			t.Parallel()
 			require.NotEmpty(t, doc[tt.section], "docs/report.md has no ### %s table",
@@ -104,8 +116,19 @@ func TestReportDocFields(t *testing.T) {
 				"fields of %s in docs/report.md (left) and in the code (right)", tt.typ)
 		})
 	}
-	assert.ElementsMatch(t, sections, slices.Collect(maps.Keys(doc)),
-		"every ### section of docs/report.md is tested")
+	for _, tt := range optional {
+		if _, ok := doc[tt.section]; !ok {
+			continue
+		}
+		sections[tt.section] = true
+		t.Run(tt.section, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, slices.Sorted(slices.Values(doc[tt.section])),
+				jsonFields(tt.typ), "fields of %s", tt.typ)
+		})
+	}
+	assert.ElementsMatch(t, slices.Sorted(maps.Keys(sections)),
+		slices.Collect(maps.Keys(doc)), "every ### section of docs/report.md is tested")
 	for _, top := range []string{"Report", "CheckOutput", "Contract"} {
 		assert.Contains(t, doc[top], "version", "every document is versioned: %s", top)
 	}
@@ -148,6 +171,12 @@ func TestReportDocOutput(t *testing.T) {
 		if m["signature"] != nil {
 			documented(t, m["signature"], "SignatureInfo")
 		}
+		for key, section := range map[string]string{"no_access": "NoAccess",
+			"sp_initiated": "SPInitiated", "stopped": "Stopped"} {
+			if m[key] != nil {
+				documented(t, m[key], section)
+			}
+		}
 	}
 
 	res := runAt(t, now, "", "login", "--case", "audience-typo", "--json")
@@ -159,7 +188,23 @@ func TestReportDocOutput(t *testing.T) {
 	res = runAt(t, now, "", "login", "--case", "user-not-assigned", "--json")
 	refused := keys(t, res.stdout)
 	reportParts(t, refused, "Login")
-	documented(t, refused["no_access"], "NoAccess")
+	require.NotNil(t, refused["no_access"])
+	for _, c := range fixtures.Cases() {
+		if c.Flow == fixtures.FlowSPInitiated {
+			res = runAt(t, now, "", "login", "--case", c.Name, "--json")
+			reportParts(t, keys(t, res.stdout), "Login")
+		}
+	}
+
+	res = runAt(t, now, "", "login", "--sp-initiated", "--json")
+	spInit := keys(t, res.stdout)
+	reportParts(t, spInit, "Login")
+	documented(t, spInit["sp_initiated"], "SPInitiated")
+
+	res = runAt(t, now, "", "login", "--case", "sp-sso-url-other-region", "--json")
+	stopped := keys(t, res.stdout)
+	reportParts(t, stopped, "Login")
+	documented(t, stopped["stopped"], "Stopped")
 
 	res = runAt(t, now, "", "issue")
 	file := filepath.Join(t.TempDir(), "r.xml")
