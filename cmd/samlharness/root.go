@@ -49,6 +49,7 @@ or file error.`,
 		a.casesCmd(),
 		a.serveCmd(),
 		a.certCmd(),
+		a.metadataCmd(),
 		a.loadCmd(),
 	)
 	return root
