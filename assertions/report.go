@@ -74,7 +74,7 @@ type Report struct {
 	// AssertionNotOnOrAfter is when the Assertion stops being usable: the
 	// earliest of its Conditions and SubjectConfirmationData limits. Replay
 	// caches keep the Assertion ID until then.
-	AssertionNotOnOrAfter time.Time `json:"-"`
+	AssertionNotOnOrAfter time.Time `json:"assertion_not_on_or_after,omitzero"`
 }
 
 // Add appends a check and keeps Accepted in step with it. It fills Name and

@@ -132,6 +132,8 @@ func (a *app) printContract(out contractOutput) {
 
 func outcome(it contractItem) string {
 	switch {
+	case it.Report == nil && it.NoAccess == "":
+		return "did not run"
 	case it.NoAccess != "":
 		return "refused by AWS (No access)"
 	case it.Accepted:
