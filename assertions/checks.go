@@ -372,10 +372,14 @@ func nearMiss(want, got string) string {
 		return "it is empty"
 	case strings.TrimSpace(got) == want:
 		return "it has surrounding spaces"
+	case strings.TrimSpace(want) == got:
+		return "the configured value has surrounding spaces"
 	case strings.TrimRight(got, "/") == want || got == strings.TrimRight(want, "/"):
 		return "a trailing slash differs"
 	case strings.Replace(got, "http://", "https://", 1) == want:
 		return "it uses http instead of https"
+	case strings.Replace(want, "http://", "https://", 1) == got:
+		return "the configured value uses http instead of https"
 	case strings.EqualFold(got, want):
 		return "only the letter case differs"
 	}
