@@ -2,7 +2,7 @@
 
 GO ?= go
 
-.PHONY: all build test bench lint
+.PHONY: all build test bench lint fuzz load
 
 all: lint test
 
@@ -33,6 +33,21 @@ bench:
 	done; rm -f bench.test
 	cat $(BENCH_OUT)
 	cd bench && $(GO) run ./cmd/ratios $(BENCH_OUT)
+
+# fuzz runs each fuzz target of the assertions package for FUZZ_TIME
+# (the seeds run in every `make test`); a failing input lands in
+# assertions/testdata/fuzz/.
+FUZZ_TIME ?= 10m
+fuzz:
+	for target in FuzzDecode FuzzValidateMutated; do \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZ_TIME) \
+			-fuzzminimizetime 10s -timeout 0 ./assertions/ || exit 1; \
+	done
+
+# load logs in 20,000 times from 64 clients against the ACS on loopback
+# (SAMLHARNESS_LOAD_LOGINS and SAMLHARNESS_LOAD_CLIENTS change that).
+load:
+	$(GO) test -tags load -run '^TestLoad$$' -count 1 -v -timeout 30m ./sp/
 
 # lint fails on files gofmt would change, then vets.
 lint:
