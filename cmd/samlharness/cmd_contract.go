@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -109,24 +109,26 @@ func items(results []fixtures.CaseResult) []contractItem {
 
 func (a *app) printContract(out contractOutput) {
 	c := colorsFor(a.stdout)
-	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	width := 0
+	for _, it := range append(out.Users, out.Cases...) {
+		width = max(width, len(it.Name))
+	}
+	indent := strings.Repeat(" ", len("FAIL")+2+width+2)
 	pass, total := 0, 0
-	for _, group := range [][]contractItem{out.Users, out.Cases} {
-		for _, it := range group {
-			total++
-			mark, color := "PASS", c.pass
-			if !it.Passed {
-				mark, color = "FAIL", c.fail
-			} else {
-				pass++
-			}
-			fmt.Fprintf(tw, "%s%s%s\t%s\t%s\n", color, mark, c.reset, it.Name, outcome(it))
-			if !it.Passed {
-				fmt.Fprintf(tw, "\t\t%s\n", it.Difference)
-			}
+	for _, it := range append(out.Users, out.Cases...) {
+		total++
+		mark, color := "PASS", c.pass
+		if it.Passed {
+			pass++
+		} else {
+			mark, color = "FAIL", c.fail
+		}
+		fmt.Fprintf(a.stdout, "%s%s%s  %-*s  %s\n", color, mark, c.reset, width, it.Name,
+			outcome(it))
+		if !it.Passed {
+			fmt.Fprintf(a.stdout, "%s%s\n", indent, it.Difference)
 		}
 	}
-	tw.Flush()
 	fmt.Fprintf(a.stdout, "%d passed, %d failed\n", pass, total-pass)
 }
 
