@@ -1,17 +1,14 @@
 package assertions
 
 import (
-	"bytes"
 	"crypto"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // Signature algorithms a [Signer] knows, as the AWS console names them.
@@ -55,6 +52,12 @@ var (
 	// and an Assertion, or an element that is already signed.
 	ErrUnsignable = errors.New("assertions: cannot sign")
 )
+
+var signatureMethodURIs = map[string]string{
+	"":                 dsig.RSASHA256SignatureMethod,
+	AlgorithmRSASHA256: dsig.RSASHA256SignatureMethod,
+	AlgorithmRSASHA1:   dsig.RSASHA1SignatureMethod,
+}
 
 // Sign signs the Response doc in place: the Assertion first, then the
 // Response, so that the Response signature covers the Assertion's. The
@@ -102,33 +105,15 @@ func (s Signer) SignedXML(spec ResponseSpec, what SignWhat) ([]byte, error) {
 	if err := s.Sign(doc, what); err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
-	out.Grow(16 << 10)
-	if _, err := doc.WriteTo(&out); err != nil {
+	out, err := doc.WriteToBytes()
+	if err != nil {
 		return nil, fmt.Errorf("assertions: serialize Response: %w", err)
 	}
-	return out.Bytes(), nil
-}
-
-const algSHA256 = "http://www.w3.org/2001/04/xmlenc#sha256"
-
-// A signMethod is what a Signature names and how it hashes.
-type signMethod struct {
-	signature, digest string
-	hash              crypto.Hash
-}
-
-var signMethods = map[string]signMethod{
-	"":                 {dsig.RSASHA256SignatureMethod, algSHA256, crypto.SHA256},
-	AlgorithmRSASHA256: {dsig.RSASHA256SignatureMethod, algSHA256, crypto.SHA256},
-	AlgorithmRSASHA1:   {dsig.RSASHA1SignatureMethod, algSHA1, crypto.SHA1},
+	return out, nil
 }
 
 // signElement signs el, whose namespaces may be declared on its ancestors,
-// and inserts the Signature right after el's Issuer. In order: the digest
-// of el's exclusive canonical form; the SignedInfo naming it; the RSA
-// signature of the SignedInfo's canonical form; the Signature with the
-// certificate in KeyInfo.
+// and inserts the Signature right after el's Issuer.
 func (s Signer) signElement(el *etree.Element) error {
 	issuer := childSAML(el, NamespaceAssertion, "Issuer")
 	if issuer == nil {
@@ -137,72 +122,49 @@ func (s Signer) signElement(el *etree.Element) error {
 	if childSAML(el, NamespaceDSig, "Signature") != nil {
 		return fmt.Errorf("%w: the %s is already signed", ErrUnsignable, el.Tag)
 	}
-	m, err := s.method()
+	ctx, err := s.context()
 	if err != nil {
 		return err
 	}
 
-	var buf bytes.Buffer
-	buf.Grow(8 << 10)
-	if err := canonicalize(&buf, el); err != nil {
-		return fmt.Errorf("assertions: sign %s: %w", el.Tag, err)
+	// The canonicalizer rewrites what it digests: sign a detached copy
+	// that carries the namespaces declared on the ancestors.
+	scope, err := etreeutils.NSBuildParentContext(el)
+	if err != nil {
+		return fmt.Errorf("assertions: sign %s: read namespaces: %w", el.Tag, err)
 	}
-	h := m.hash.New()
-	h.Write(buf.Bytes())
-
-	sig := etree.NewElement(dsig.DefaultPrefix + ":" + dsig.SignatureTag)
-	sig.CreateAttr("xmlns:"+dsig.DefaultPrefix, dsig.Namespace)
-	info := dsigChild(sig, dsig.SignedInfoTag)
-	dsigChild(info, dsig.CanonicalizationMethodTag).CreateAttr(dsig.AlgorithmAttr,
-		algExcC14N)
-	dsigChild(info, dsig.SignatureMethodTag).CreateAttr(dsig.AlgorithmAttr, m.signature)
-	ref := dsigChild(info, dsig.ReferenceTag)
-	ref.CreateAttr(dsig.URIAttr, "#"+el.SelectAttrValue(dsig.DefaultIdAttr, ""))
-	transforms := dsigChild(ref, dsig.TransformsTag)
-	dsigChild(transforms, dsig.TransformTag).CreateAttr(dsig.AlgorithmAttr, algEnveloped)
-	dsigChild(transforms, dsig.TransformTag).CreateAttr(dsig.AlgorithmAttr, algExcC14N)
-	dsigChild(ref, dsig.DigestMethodTag).CreateAttr(dsig.AlgorithmAttr, m.digest)
-	dsigChild(ref, dsig.DigestValueTag).SetText(
-		base64.StdEncoding.EncodeToString(h.Sum(nil)))
-
-	buf.Reset()
-	if err := canonicalize(&buf, info); err != nil {
-		return fmt.Errorf("assertions: sign %s: %w", el.Tag, err)
+	detached, err := etreeutils.NSDetatch(scope, el)
+	if err != nil {
+		return fmt.Errorf("assertions: sign %s: detach: %w", el.Tag, err)
 	}
-	h = m.hash.New()
-	h.Write(buf.Bytes())
-	value, err := s.Key.Sign(rand.Reader, h.Sum(nil), m.hash)
+	sig, err := ctx.ConstructSignature(detached, true)
 	if err != nil {
 		return fmt.Errorf("assertions: sign %s: %w", el.Tag, err)
 	}
-	dsigChild(sig, dsig.SignatureValueTag).SetText(base64.StdEncoding.EncodeToString(value))
-	dsigChild(dsigChild(dsigChild(sig, dsig.KeyInfoTag), dsig.X509DataTag),
-		dsig.X509CertificateTag).SetText(base64.StdEncoding.EncodeToString(s.Certificate.Raw))
-
 	el.InsertChildAt(issuer.Index()+1, sig)
 	return nil
 }
 
-// dsigChild appends the element ds:tag to parent.
-func dsigChild(parent *etree.Element, tag string) *etree.Element {
-	return parent.CreateElement(dsig.DefaultPrefix + ":" + tag)
-}
-
-// method checks the Signer and returns its algorithms. AWS keys are RSA.
-func (s Signer) method() (signMethod, error) {
+func (s Signer) context() (*dsig.SigningContext, error) {
 	if s.Key == nil || s.Certificate == nil {
-		return signMethod{}, fmt.Errorf("%w: no key or no certificate", ErrSignerConfig)
+		return nil, fmt.Errorf("%w: no key or no certificate", ErrSignerConfig)
 	}
-	m, ok := signMethods[s.Algorithm]
+	method, ok := signatureMethodURIs[s.Algorithm]
 	if !ok {
-		return signMethod{}, fmt.Errorf("%w: unknown signature algorithm %q",
+		return nil, fmt.Errorf("%w: unknown signature algorithm %q",
 			ErrSignerConfig, s.Algorithm)
 	}
-	if _, ok := s.Key.Public().(*rsa.PublicKey); !ok {
-		return signMethod{}, fmt.Errorf("%w: the key is %T, not RSA",
-			ErrSignerConfig, s.Key.Public())
+	ctx, err := dsig.NewSigningContext(s.Key, [][]byte{s.Certificate.Raw})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSignerConfig, err)
 	}
-	return m, nil
+	if err := ctx.SetSignatureMethod(method); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrSignerConfig, err)
+	}
+	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	ctx.Prefix = dsig.DefaultPrefix
+	ctx.IdAttribute = dsig.DefaultIdAttr
+	return ctx, nil
 }
 
 // isSAML reports whether el is the element space:tag, resolving its prefix.
