@@ -83,6 +83,21 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 		return nil, fmt.Errorf("assertions: %w: %d root elements", DecodeMalformed, roots)
 	}
 
+	if err := checkTree(root, lim); err != nil {
+		return nil, err
+	}
+
+	if !is(root, NamespaceProtocol, "Response") {
+		return nil, fmt.Errorf("assertions: %w: root is <%s> in namespace %q",
+			DecodeNotResponse, root.FullTag(), root.NamespaceURI())
+	}
+	return doc, nil
+}
+
+// checkTree walks the element tree under root and refuses more elements
+// or namespace declarations than lim allows, names that do not survive a
+// round trip through encoding/xml, and empty or undeclared prefixes.
+func checkTree(root *etree.Element, lim Limits) error {
 	var elements, namespaces int
 	var walk func(*etree.Element) error
 	walk = func(el *etree.Element) error {
@@ -125,15 +140,7 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 		}
 		return nil
 	}
-	if err := walk(root); err != nil {
-		return nil, err
-	}
-
-	if !is(root, NamespaceProtocol, "Response") {
-		return nil, fmt.Errorf("assertions: %w: root is <%s> in namespace %q",
-			DecodeNotResponse, root.FullTag(), root.NamespaceURI())
-	}
-	return doc, nil
+	return walk(root)
 }
 
 // badName reports a qualified name that encoding/xml would not write back

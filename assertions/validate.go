@@ -21,8 +21,11 @@ import (
 //   - signature: the Response, its Assertion or both carry an enveloped
 //     signature of the expected shape that verifies with a configured
 //     certificate (never one carried in the message); every signature
-//     present must verify; IDs are unique and no Signature or Assertion is
-//     hidden elsewhere. Claims are read only from the signed copy.
+//     present must verify; IDs are unique, no Signature or Assertion is
+//     hidden elsewhere, an unsigned Response holds one Assertion, and no
+//     comment splits a signed text value. The certificate in KeyInfo is
+//     compared byte for byte, never parsed. Claims are read only from the
+//     signed copy.
 //   - certificate: the configured certificate is inside its validity and
 //     not within 90 days of expiry (warn, or fail under the strict policy).
 //   - assertion: the Response holds exactly one Assertion (decrypted first
@@ -434,6 +437,9 @@ func parseFragment(b []byte) (*etree.Element, error) {
 	}
 	if doc.Root() == nil {
 		return nil, errors.New("decrypted Assertion is empty")
+	}
+	if err := checkTree(doc.Root(), lim); err != nil {
+		return nil, fmt.Errorf("decrypted Assertion: %w", err)
 	}
 	return doc.Root(), nil
 }
