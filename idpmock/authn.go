@@ -40,10 +40,14 @@ var (
 // An AuthnRequestError is an AuthnRequest the IdP refuses, with the value
 // it expected and the one it got.
 type AuthnRequestError struct {
-	Err              error
+	// Err is one of the sentinels above.
+	Err error
+	// Expected and Actual are the application's value and the request's,
+	// for a mismatch; "" otherwise.
 	Expected, Actual string
 }
 
+// Error names the sentinel and, for a mismatch, both values.
 func (e *AuthnRequestError) Error() string {
 	if e.Expected == "" && e.Actual == "" {
 		return e.Err.Error()

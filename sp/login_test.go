@@ -293,4 +293,3 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	require.NoError(t, err)
 	return u
 }
-
