@@ -16,7 +16,12 @@
 //   - POST /start/login: an IdP-initiated login, answered by an
 //     auto-submitting form that posts SAMLResponse and RelayState to the
 //     ACS URL, or by "No access" (HTTP 403).
-//   - GET|POST /saml/assertion/<ID>: the sign-in URL.
+//   - GET|POST /saml/assertion/<ID>: the sign-in URL. With a SAMLRequest
+//     (HTTP-Redirect on GET, HTTP-POST on POST) it answers an SP-initiated
+//     login: the AuthnRequest is checked as AWS checks it
+//     ([IdP.CheckAuthnRequest]), the user is the user parameter, the only
+//     user, or picked on a chooser page, and the form carries InResponseTo
+//     and the RelayState unchanged.
 //   - GET /saml/metadata/<ID>: the IdP metadata.
 //
 // [NewServer] serves it on a loopback port, in the manner of
