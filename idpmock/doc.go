@@ -16,6 +16,8 @@
 //   - POST /start/login: an IdP-initiated login, answered by an
 //     auto-submitting form that posts SAMLResponse and RelayState to the
 //     ACS URL, or by "No access" (HTTP 403).
+//   - POST /start/xml: the tile's second action, AWS's shift-click aid: the
+//     SAML response XML, pretty-printed, shown instead of sent.
 //   - GET|POST /saml/assertion/<ID>: the sign-in URL. With a SAMLRequest
 //     (HTTP-Redirect on GET, HTTP-POST on POST) it answers an SP-initiated
 //     login: the AuthnRequest is checked as AWS checks it
@@ -27,6 +29,10 @@
 // [NewServer] serves it on a loopback port, in the manner of
 // net/http/httptest. A Go client can skip the HTML: [IdP.PostForm] gives
 // the form's fields.
+//
+// The pages load only the IdP's own style sheet and scripts, under a
+// Content-Security-Policy that forbids inline scripts; [WithBrowserRewrite]
+// sends a browser to a loopback ACS while the Response keeps the real one.
 //
 // Time and randomness come in through [WithClock] and [WithRand]; logging
 // through [WithLogger], discarded by default.

@@ -21,6 +21,8 @@ const (
 //	GET|POST /login                          the login start (emulated)
 //	POST     /v2/saml2/authenticate/{realm}  the ACS (HTTP-POST binding)
 //	GET      /v2/saml2/metadata/{realm}      the SP metadata
+//	GET|POST /diagnose                       the offline diagnose page
+//	GET      /static/{name}                  the pages' style sheet and scripts
 //
 // The ACS also answers POSTs to another realm SID or the old v1 path: an
 // AWS application whose ACS URL is wrong in that way then gets a report
