@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/samlharness/samlharness/assertions"
-	"github.com/samlharness/samlharness/capture"
 )
 
 const diagnosePath = "/diagnose"
@@ -48,7 +47,7 @@ type diagnoseResult struct {
 //
 //   - reads the uploaded or dropped file "capture" or, when there is
 //     none, the pasted text "response" (400 without either);
-//   - finds its SAMLResponses with [capture.Split]: a HAR or SAML-tracer
+//   - finds its SAMLResponses with [assertions.SplitCapture]: a HAR or SAML-tracer
 //     export, or one message as raw XML, base64 or a form body;
 //   - validates each at now or, when "at" is "capture", at its own
 //     IssueInstant, with the SP's configuration and no replay cache or
@@ -76,7 +75,7 @@ func (s *SP) serveDiagnose(w http.ResponseWriter, r *http.Request) {
 		s.page(w, status, "diagnose.html", view)
 		return
 	}
-	msgs, err := capture.Split(name, data)
+	msgs, err := assertions.SplitCapture(name, data)
 	if err != nil {
 		view.Problem = err.Error()
 		s.page(w, http.StatusBadRequest, "diagnose.html", view)
@@ -96,10 +95,10 @@ func (s *SP) serveDiagnose(w http.ResponseWriter, r *http.Request) {
 }
 
 // diagnose validates one captured message.
-func (s *SP) diagnose(m capture.Message, atCapture bool) diagnoseResult {
+func (s *SP) diagnose(m assertions.Captured, atCapture bool) diagnoseResult {
 	at, note := s.now(), ""
 	if atCapture {
-		issued, err := capture.IssueInstant(m.Data)
+		issued, err := assertions.IssueInstant(m.Data)
 		if err == nil {
 			at = issued
 		} else {

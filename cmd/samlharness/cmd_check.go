@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beevik/etree"
 	"github.com/spf13/cobra"
 
 	"github.com/samlharness/samlharness/assertions"
@@ -89,7 +88,7 @@ func (a *app) check(name string, f checkFlags) error {
 	if err != nil {
 		return setupError(err, "")
 	}
-	msgs, err := splitCaptures(name, data)
+	msgs, err := assertions.SplitCapture(name, data)
 	if err != nil {
 		return setupError(err, "give raw XML, base64, a form body, a HAR or a "+
 			"SAML-tracer export")
@@ -216,26 +215,13 @@ func (a *app) checkTime(at string, data []byte) (time.Time, error) {
 	case "":
 		return a.now(), nil
 	case "capture":
-		return issueInstant(data)
+		t, err := assertions.IssueInstant(data)
+		if err != nil {
+			return t, fmt.Errorf("--at capture: %w", err)
+		}
+		return t, nil
 	}
 	return time.Parse(time.RFC3339, at)
-}
-
-// issueInstant reads the Response's own IssueInstant, for --at capture.
-func issueInstant(data []byte) (time.Time, error) {
-	msg, err := assertions.Decode(data, assertions.Limits{})
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--at capture: %w", err)
-	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(msg.XML); err != nil || doc.Root() == nil {
-		return time.Time{}, fmt.Errorf("--at capture: the response is not XML")
-	}
-	t, err := time.Parse(time.RFC3339Nano, doc.Root().SelectAttrValue("IssueInstant", ""))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("--at capture: no valid IssueInstant: %w", err)
-	}
-	return t, nil
 }
 
 // readInput reads a file, or stdin for "-", capped at 64 MiB.

@@ -1,4 +1,4 @@
-package capture_test
+package assertions_test
 
 import (
 	"testing"
@@ -7,28 +7,28 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/samlharness/samlharness/capture"
+	"github.com/samlharness/samlharness/assertions"
 )
 
-func TestSplit(t *testing.T) {
+func TestSplitCapture(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name, input string
-		want        []capture.Message
+		want        []assertions.Captured
 		wantErr     string
 	}{
 		{name: "one message", input: "PHNhbWxwOlJlc3BvbnNlLz4=",
-			want: []capture.Message{{Source: "in", Data: []byte("PHNhbWxwOlJlc3BvbnNlLz4=")}}},
+			want: []assertions.Captured{{Source: "in", Data: []byte("PHNhbWxwOlJlc3BvbnNlLz4=")}}},
 		{name: "HAR keeps the path only",
 			input: `{"log":{"entries":[{"request":{"method":"GET","url":"https://a/"}},` +
 				`{"request":{"method":"POST","url":"https://iam.twilio.com/acs?sid=1#x",` +
 				`"postData":{"text":"SAMLResponse=UEhO&RelayState=r%201"}}}]}}`,
-			want: []capture.Message{{Source: "HAR entry 2: POST https://iam.twilio.com/acs",
+			want: []assertions.Captured{{Source: "HAR entry 2: POST https://iam.twilio.com/acs",
 				Data: []byte("UEhO"), RelayState: "r 1"}}},
 		{name: "SAML-tracer pairs",
 			input: `{"requests":[{"method":"POST","url":"https://iam.twilio.com/acs",` +
 				`"post":[["SAMLResponse","UEhO"]]}]}`,
-			want: []capture.Message{{Source: "SAML-tracer request 1: POST " +
+			want: []assertions.Captured{{Source: "SAML-tracer request 1: POST " +
 				"https://iam.twilio.com/acs", Data: []byte("UEhO")}}},
 		{name: "HAR without a response", input: `{"log":{"entries":[]}}`,
 			wantErr: "in: the capture holds no POST with a SAMLResponse"},
@@ -36,7 +36,7 @@ func TestSplit(t *testing.T) {
 			wantErr: "in: JSON that is neither a HAR (log) nor a SAML-tracer export (requests)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := capture.Split("in", []byte(tt.input))
+			got, err := assertions.SplitCapture("in", []byte(tt.input))
 			if tt.wantErr != "" {
 				require.EqualError(t, err, tt.wantErr)
 				return
@@ -51,10 +51,10 @@ func TestIssueInstant(t *testing.T) {
 	t.Parallel()
 	xml := `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ` +
 		`IssueInstant="2026-03-01T09:00:00.123Z"/>`
-	got, err := capture.IssueInstant([]byte(xml))
+	got, err := assertions.IssueInstant([]byte(xml))
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 3, 1, 9, 0, 0, 123e6, time.UTC), got)
 
-	_, err = capture.IssueInstant([]byte(`<samlp:Response/>`))
+	_, err = assertions.IssueInstant([]byte(`<samlp:Response/>`))
 	assert.Error(t, err)
 }

@@ -1,7 +1,8 @@
-// Package capture finds the SAMLResponses in what a user captured: a
-// browser HAR export, a SAML-tracer export, or one pasted message. The
-// CLI's check command and the emulated Frontline's diagnose page share it.
-package capture
+package assertions
+
+// Finding the SAMLResponses in what a user captured: a browser HAR export,
+// a SAML-tracer export, or one pasted message. The CLI's check command and
+// the emulated Frontline's diagnose page share it.
 
 import (
 	"bytes"
@@ -12,14 +13,12 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-
-	"github.com/samlharness/samlharness/assertions"
 )
 
-// A Message is one SAMLResponse found in a capture, with where it was
+// A Captured message is one SAMLResponse found in a capture, with where it was
 // found. Only the URL path is kept from a capture: HAR and SAML-tracer
 // files hold cookies and personal data the report does not need.
-type Message struct {
+type Captured struct {
 	// Source names the message: the file, or the capture entry and URL.
 	Source string
 	// Data is the SAMLResponse as found: raw XML, base64 or a form body.
@@ -28,15 +27,15 @@ type Message struct {
 	RelayState string
 }
 
-// Split finds the SAMLResponses in data, named name: a browser HAR 1.2
+// SplitCapture finds the SAMLResponses in data, named name: a browser HAR 1.2
 // export (every POST with a SAMLResponse field), a SAML-tracer export, or
 // else one message (raw XML, base64 or a form body), returned whole for
-// [assertions.Decode]. Errors begin with name, as file errors do, and say
+// [Decode]. Errors begin with name, as file errors do, and say
 // why the JSON is not a capture or that it holds no SAMLResponse.
-func Split(name string, data []byte) ([]Message, error) {
+func SplitCapture(name string, data []byte) ([]Captured, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return []Message{{Source: name, Data: data}}, nil
+		return []Captured{{Source: name, Data: data}}, nil
 	}
 	var probe struct {
 		Log      json.RawMessage `json:"log"`
@@ -45,7 +44,7 @@ func Split(name string, data []byte) ([]Message, error) {
 	if err := json.Unmarshal(trimmed, &probe); err != nil {
 		return nil, fmt.Errorf("%s: not a HAR or SAML-tracer export: %w", name, err)
 	}
-	var found []Message
+	var found []Captured
 	var err error
 	switch {
 	case probe.Log != nil:
@@ -66,7 +65,7 @@ func Split(name string, data []byte) ([]Message, error) {
 }
 
 // fromHAR reads every POST with a SAMLResponse field of a HAR 1.2 log.
-func fromHAR(raw json.RawMessage) ([]Message, error) {
+func fromHAR(raw json.RawMessage) ([]Captured, error) {
 	var log struct {
 		Entries []struct {
 			Request struct {
@@ -85,7 +84,7 @@ func fromHAR(raw json.RawMessage) ([]Message, error) {
 	if err := json.Unmarshal(raw, &log); err != nil {
 		return nil, fmt.Errorf("read HAR log: %w", err)
 	}
-	var out []Message
+	var out []Captured
 	for i, e := range log.Entries {
 		pd := e.Request.PostData
 		if !strings.EqualFold(e.Request.Method, "POST") || pd == nil {
@@ -103,7 +102,7 @@ func fromHAR(raw json.RawMessage) ([]Message, error) {
 			form.Set(p.Name, v)
 		}
 		if msg := form.Get("SAMLResponse"); msg != "" {
-			out = append(out, Message{
+			out = append(out, Captured{
 				Source:     fmt.Sprintf("HAR entry %d: POST %s", i+1, pathOnly(e.Request.URL)),
 				Data:       []byte(msg),
 				RelayState: form.Get("RelayState"),
@@ -115,7 +114,7 @@ func fromHAR(raw json.RawMessage) ([]Message, error) {
 
 // fromTracer reads a SAML-tracer export: each request may carry the
 // decoded message in "saml" and the POST fields in "post".
-func fromTracer(raw json.RawMessage) ([]Message, error) {
+func fromTracer(raw json.RawMessage) ([]Captured, error) {
 	var reqs []struct {
 		Method string          `json:"method"`
 		URL    string          `json:"url"`
@@ -125,7 +124,7 @@ func fromTracer(raw json.RawMessage) ([]Message, error) {
 	if err := json.Unmarshal(raw, &reqs); err != nil {
 		return nil, fmt.Errorf("read SAML-tracer requests: %w", err)
 	}
-	var out []Message
+	var out []Captured
 	for i, r := range reqs {
 		form := tracerPost(r.Post)
 		msg := form.Get("SAMLResponse")
@@ -136,7 +135,7 @@ func fromTracer(raw json.RawMessage) ([]Message, error) {
 		if msg == "" {
 			continue
 		}
-		out = append(out, Message{
+		out = append(out, Captured{
 			Source:     fmt.Sprintf("SAML-tracer request %d: POST %s", i+1, pathOnly(r.URL)),
 			Data:       []byte(msg),
 			RelayState: form.Get("RelayState"),
@@ -165,7 +164,7 @@ func tracerPost(raw json.RawMessage) url.Values {
 	return form
 }
 
-// pathOnly drops the query and fragment of a Message URL.
+// pathOnly drops the query and fragment of a Captured URL.
 func pathOnly(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -178,19 +177,19 @@ func pathOnly(raw string) string {
 // base64 or a form body), to judge a captured Response as it was when
 // issued.
 func IssueInstant(data []byte) (time.Time, error) {
-	msg, err := assertions.Decode(data, assertions.DefaultLimits)
+	msg, err := Decode(data, DefaultLimits)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("capture: read IssueInstant: %w", err)
+		return time.Time{}, fmt.Errorf("assertions: read IssueInstant: %w", err)
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.Permissive = false
 	if err := doc.ReadFromBytes(msg.XML); err != nil || doc.Root() == nil {
-		return time.Time{}, fmt.Errorf("capture: read IssueInstant: the response is not XML")
+		return time.Time{}, fmt.Errorf("assertions: read IssueInstant: the response is not XML")
 	}
 	at := doc.Root().SelectAttrValue("IssueInstant", "")
 	t, err := time.Parse(time.RFC3339Nano, at)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("capture: read IssueInstant %q: %w", at, err)
+		return time.Time{}, fmt.Errorf("assertions: read IssueInstant %q: %w", at, err)
 	}
 	return t, nil
 }
