@@ -23,7 +23,7 @@ func ExampleNewServer() {
 	srv := sp.NewServer(s)
 	defer srv.Close()
 
-	fmt.Println("ACS URL in messages:", s.ACSURL())
+	fmt.Println("entity ID:", s.EntityID())
 	resp, err := http.PostForm(srv.ACSURL(), url.Values{"RelayState": {""}})
 	if err != nil {
 		panic(err)
@@ -31,6 +31,6 @@ func ExampleNewServer() {
 	resp.Body.Close()
 	fmt.Println("status:", resp.StatusCode)
 	// Output:
-	// ACS URL in messages: https://iam.twilio.com/v2/saml2/authenticate/JBdc4f8d2c5b1e4a7f9e3d6c2b1a0f9e8d
+	// entity ID: https://iam.twilio.com/v2/saml2/metadata/JBdc4f8d2c5b1e4a7f9e3d6c2b1a0f9e8d
 	// status: 400
 }
