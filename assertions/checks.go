@@ -403,7 +403,12 @@ func nearMiss(want, got string) string {
 	}
 	if wu.Host == gu.Host && path2(wu.Path) != path2(gu.Path) &&
 		strings.Contains(wu.Path, "/saml2/") && strings.Contains(gu.Path, "/saml2/") {
-		return "it points at the " + path2(gu.Path) + " endpoint instead of " + path2(wu.Path)
+		if twilioEndpoints[path2(gu.Path)] {
+			return "it points at the " + path2(gu.Path) + " endpoint instead of " +
+				path2(wu.Path)
+		}
+		return "its path has " + path2(gu.Path) + " where " + path2(wu.Path) +
+			" is expected"
 	}
 	if wu.Host == gu.Host && strings.Contains(wu.Path, "/saml/assertion/") {
 		return "it names another AWS application"
@@ -419,6 +424,9 @@ func realmOf(p string) string {
 	}
 	return ""
 }
+
+// twilioEndpoints are the endpoint words of Twilio's SAML paths.
+var twilioEndpoints = map[string]bool{"authenticate": true, "metadata": true}
 
 // path2 returns the endpoint word of a Twilio SAML path ("metadata").
 func path2(p string) string {

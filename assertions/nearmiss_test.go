@@ -57,6 +57,8 @@ func TestNearMiss(t *testing.T) {
 			"it names another realm SID (" + nmOther + ")", ""},
 		{"ACS URL as the audience", nmAudience, nmACS,
 			"it points at the authenticate endpoint instead of metadata", ""},
+		{"path typo", nmAudience, strings.Replace(nmAudience, "metadata", "metdata", 1),
+			"its path has metdata where metadata is expected", ""},
 		{"another AWS application", nmIssuer,
 			strings.Replace(nmIssuer, "MTIz", "OTg3", 1), "it names another AWS application", ""},
 		{"unrelated", nmAudience, "urn:amazon:webservices", "", ""},
