@@ -290,7 +290,12 @@ func (v *validation) failSignature(err *sigError, want string) {
 		fix = fixFLCert + ": paste the certificate whose SHA-256 fingerprint is " +
 			signer + ", the one the message was signed with (in AWS, the active one)"
 	}
-	v.r.Add(Check{Code: code, Status: Fail, Expected: want, Actual: string(code),
+	actual := code.Summary()
+	if signer := v.r.Signature.MessageCertSHA256; signer != "" &&
+		code == SignatureUntrustedKey {
+		actual = "signed with the certificate whose SHA-256 fingerprint is " + signer
+	}
+	v.r.Add(Check{Code: code, Status: Fail, Expected: want, Actual: actual,
 		Message: err.msg, Fix: fix})
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -49,7 +50,9 @@ Responses from other IdPs: --idp-cert, --idp-issuer, --audience and --acs-url
 replace the configured values, --sp-key decrypts an EncryptedAssertion and
 --rules saml runs only the generic SAML checks (no Frontline claim rules).
 
-Exit status: 0 every message accepted, 1 any rejected, 2 usage or input error.`,
+Exit status: 0 every message accepted, 1 any rejected (a message that does not
+decode is rejected, as the SP would), 2 usage error or an input that cannot be
+read or holds no SAMLResponse.`,
 		Example: `  samlharness issue > r.xml && samlharness check r.xml
   samlharness check --at 2026-12-04T15:00:00Z --json r.xml
   samlharness check --at capture login.har
@@ -94,13 +97,25 @@ func (a *app) check(name string, f checkFlags) error {
 			"SAML-tracer export")
 	}
 
+	at, err := a.checkInstant(f.at)
+	if err != nil {
+		return usageError(err, "--at takes an RFC 3339 time such as "+
+			"2026-12-04T15:00:00Z, or 'capture'")
+	}
+	if err := checkWritable(f.junit); err != nil {
+		return setupError(err, "")
+	}
+
 	out := checkOutput{Version: assertions.ReportVersion, Accepted: true}
 	for _, m := range msgs {
 		e := exp
-		e.GotRelayState = m.RelayState
-		if e.Now, err = a.checkTime(f.at, m.Data); err != nil {
-			return usageError(err, "--at takes an RFC 3339 time such as "+
-				"2026-12-04T15:00:00Z, or 'capture'")
+		e.GotRelayState, e.Now = m.RelayState, at
+		if f.at == "capture" {
+			if e.Now, err = assertions.IssueInstant(m.Data); err != nil {
+				return setupError(fmt.Errorf("%s: --at capture: %w", m.Source, err),
+					"--at capture needs a Response with a valid IssueInstant; "+
+						"give --at TIME instead")
+			}
 		}
 		rep := assertions.ValidateEncoded(m.Data, e)
 		out.Accepted = out.Accepted && rep.Accepted
@@ -209,19 +224,40 @@ func readCertificate(file string) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// checkTime returns the instant to validate data at.
-func (a *app) checkTime(at string, data []byte) (time.Time, error) {
+// checkInstant reads --at: "" is now, "capture" is decided per message
+// (the zero time here), anything else an RFC 3339 time within reason.
+func (a *app) checkInstant(at string) (time.Time, error) {
 	switch at {
 	case "":
 		return a.now(), nil
 	case "capture":
-		t, err := assertions.IssueInstant(data)
-		if err != nil {
-			return t, fmt.Errorf("--at capture: %w", err)
-		}
-		return t, nil
+		return time.Time{}, nil
 	}
-	return time.Parse(time.RFC3339, at)
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return t, fmt.Errorf("--at %q is not an RFC 3339 time", at)
+	}
+	if t.Year() < 1970 || t.Year() >= 9000 {
+		return t, fmt.Errorf("--at %s is outside the years 1970 to 8999", at)
+	}
+	return t, nil
+}
+
+// checkWritable fails early when a report file cannot be written where
+// asked, before any work is done.
+func checkWritable(path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("--junit %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("--junit %s: %s is not a directory", path, dir)
+	}
+	return nil
 }
 
 // readInput reads a file, or stdin for "-", capped at 64 MiB.

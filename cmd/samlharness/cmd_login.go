@@ -49,10 +49,10 @@ func noAccessFix(reason idpmock.Reason) string {
 }
 
 func (a *app) loginCmd() *cobra.Command {
-	var user, caseName string
+	var user, caseName, junit string
 	var asJSON, spInitiated bool
 	cmd := &cobra.Command{
-		Use:   "login [--user EMAIL] [--sp-initiated] [--case NAME] [--json]",
+		Use:   "login [--user EMAIL] [--sp-initiated] [--case NAME] [--json] [--junit FILE]",
 		Short: "Log a user in over loopback HTTP and print Frontline's verdict",
 		Long: `login starts the mock AWS application and the emulated Frontline SP on
 127.0.0.1, opens the application tile for the user on the mock access portal
@@ -77,6 +77,9 @@ error.`,
   samlharness login --case audience-typo`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkWritable(junit); err != nil {
+				return setupError(err, "")
+			}
 			cfg, err := a.config()
 			if err != nil {
 				return err
@@ -108,6 +111,9 @@ error.`,
 				return rejectedError(err, "AWS IAM Identity Center, application "+
 					"properties: Application ACS URL must be a Twilio URL")
 			}
+			if err := a.writeLoginJUnit(junit, l); err != nil {
+				return setupError(err, "")
+			}
 			return a.printLogin(l, caseName, c.Flow, asJSON)
 		},
 	}
@@ -118,7 +124,27 @@ error.`,
 	cmd.Flags().BoolVar(&spInitiated, "sp-initiated", false, "start at Frontline with "+
 		"the workspace ID (an AuthnRequest) instead of the AWS access portal")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().StringVar(&junit, "junit", "", "also write a JUnit XML report to `FILE`")
 	return cmd
+}
+
+// writeLoginJUnit writes the login's checks as a JUnit suite; a login that
+// got no SAML response is one failed test case saying why.
+func (a *app) writeLoginJUnit(path string, l *fixtures.Login) error {
+	if path == "" {
+		return nil
+	}
+	name := "login " + l.User
+	if l.Report != nil {
+		return writeJUnit(path, []junitSuite{reportSuite(name, l.Report)})
+	}
+	why := l.NoAccess
+	if l.Stopped != nil {
+		why = string(l.Stopped.Code) + ": " + l.Stopped.Message
+	}
+	return writeJUnit(path, []junitSuite{{Name: name, Tests: 1, Failures: 1, Time: "0",
+		Cases: []junitCase{{Class: name, Name: "saml-response", Time: "0",
+			Failure: &junitFailure{Message: why, Type: "no-response", Text: why}}}}})
 }
 
 func (a *app) printLogin(l *fixtures.Login, caseName string, flow fixtures.Flow,
@@ -130,6 +156,7 @@ func (a *app) printLogin(l *fixtures.Login, caseName string, flow fixtures.Flow,
 		SPInitiated: l.SPInitiated, Stopped: l.Stopped}
 	if l.Report == nil {
 		out.Report = &assertions.Report{Version: assertions.ReportVersion,
+			At: a.now().UTC(), Rules: string(assertions.RulesFrontline),
 			Checks: []assertions.Check{}}
 	}
 	if l.NoAccess != "" {
