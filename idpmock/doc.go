@@ -36,4 +36,11 @@
 //
 // Time and randomness come in through [WithClock] and [WithRand]; logging
 // through [WithLogger], discarded by default.
+//
+// For example, the signed Response AWS would post for alice:
+//
+//	idp, err := idpmock.New(cfg.AWS) // cfg from fixtures.Load
+//	if err != nil { ... }
+//	xml, err := idp.Issue("alice@example.com", idpmock.IssueOptions{})
+//	if errors.Is(err, idpmock.ErrNoAccess) { ... } // AWS's "No access"
 package idpmock

@@ -4,7 +4,15 @@
 // way the Frontline console's SSO/Log in page configures the real one.
 //
 // An [SP] is an http.Handler factory and a validator; a [Server] runs one
-// on loopback, in the manner of net/http/httptest.
+// on loopback, in the manner of net/http/httptest. For example:
+//
+//	s, err := sp.New(cfg.Frontline) // cfg from fixtures.Load
+//	if err != nil { ... }
+//	srv := sp.NewServer(s)
+//	defer srv.Close()
+//	// POST a SAMLResponse form to srv.ACSURL(), or check one offline:
+//	report := s.Check(msg, time.Now()) // msg from assertions.Decode
+//	if errors.Is(report.Err(), assertions.AudienceMismatch) { ... }
 package sp
 
 import (
