@@ -78,6 +78,11 @@ func (a *app) initFromMetadata(file, dir string) error {
 		return setupError(err, "")
 	}
 	md, err := fixtures.ParseAWSMetadata(data)
+	if errors.Is(err, fixtures.ErrNotAWSURL) {
+		return setupError(err, "samlharness emulates AWS IAM Identity Center only: give "+
+			"the metadata of a custom SAML 2.0 application there (IAM Identity Center SAML "+
+			"metadata file), not that of another IdP")
+	}
 	if err != nil {
 		return setupError(err, "give the metadata file downloaded from the IAM Identity "+
 			"Center application page (IAM Identity Center SAML metadata file)")
