@@ -22,6 +22,7 @@ type contractOutput struct {
 type contractItem struct {
 	Name       string             `json:"name"`
 	Passed     bool               `json:"passed"`
+	Skipped    bool               `json:"skipped,omitempty"`
 	Difference string             `json:"difference,omitempty"`
 	WantAccept bool               `json:"want_accept"`
 	WantFail   []assertions.Code  `json:"want_fail"`
@@ -86,7 +87,7 @@ error.`,
 func items(results []fixtures.CaseResult) []contractItem {
 	out := make([]contractItem, 0, len(results))
 	for _, r := range results {
-		it := contractItem{Name: r.Case.Name, Passed: r.Err == nil,
+		it := contractItem{Name: r.Case.Name, Passed: r.Err == nil, Skipped: r.Skipped(),
 			WantAccept: r.Case.Accept, WantFail: r.Case.Fail,
 			Seconds: r.Duration.Seconds(), Failed: []assertions.Code{}}
 		if it.WantFail == nil {
@@ -114,13 +115,17 @@ func (a *app) printContract(out contractOutput) {
 		width = max(width, len(it.Name))
 	}
 	indent := strings.Repeat(" ", len("FAIL")+2+width+2)
-	pass, total := 0, 0
+	pass, skipped, total := 0, 0, 0
 	for _, it := range append(out.Users, out.Cases...) {
 		total++
 		mark, color := "PASS", c.pass
-		if it.Passed {
+		switch {
+		case it.Passed:
 			pass++
-		} else {
+		case it.Skipped:
+			mark, color = "SKIP", c.skip
+			skipped++
+		default:
 			mark, color = "FAIL", c.fail
 		}
 		fmt.Fprintf(a.stdout, "%s%s%s  %-*s  %s\n", color, mark, c.reset, width, it.Name,
@@ -129,11 +134,17 @@ func (a *app) printContract(out contractOutput) {
 			fmt.Fprintf(a.stdout, "%s%s\n", indent, it.Difference)
 		}
 	}
-	fmt.Fprintf(a.stdout, "%d passed, %d failed\n", pass, total-pass)
+	fmt.Fprintf(a.stdout, "%d passed, %d failed", pass, total-pass-skipped)
+	if skipped > 0 {
+		fmt.Fprintf(a.stdout, ", %d skipped", skipped)
+	}
+	fmt.Fprintln(a.stdout)
 }
 
 func outcome(it contractItem) string {
 	switch {
+	case it.Skipped:
+		return "does not apply to this configuration"
 	case it.Report == nil && it.NoAccess == "":
 		return "did not run"
 	case it.NoAccess != "":
@@ -157,7 +168,11 @@ func contractSuites(out contractOutput) []junitSuite {
 		total := 0.0
 		for _, it := range g.items {
 			tc := junitCase{Class: g.name, Name: it.Name, Time: seconds(it.Seconds)}
-			if !it.Passed {
+			switch {
+			case it.Skipped:
+				tc.Skipped = &junitSkipped{Message: it.Difference}
+				s.Skipped++
+			case !it.Passed:
 				tc.Failure = &junitFailure{Message: it.Difference, Type: "contract",
 					Text: it.Difference}
 				s.Failures++
