@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -116,16 +117,16 @@ func exitCode(err error) int {
 // report prints err to stderr, one "samlharness: error:" line per joined
 // error, then its hint.
 func (a *app) report(err error) {
-	errs := []error{err}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		errs = []error{ee.err}
+		err = ee.err
 	}
-	if joined, ok := errs[0].(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
-	for _, e := range errs {
-		fmt.Fprintf(a.stderr, "samlharness: error: %v\n", e)
+	// errors.Join puts one error a line; a message with several %w verbs
+	// stays one line, its text whole.
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line != "" {
+			fmt.Fprintf(a.stderr, "samlharness: error: %s\n", line)
+		}
 	}
 	if ee != nil && ee.hint != "" {
 		fmt.Fprintf(a.stderr, "hint: %s\n", ee.hint)
