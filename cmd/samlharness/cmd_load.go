@@ -146,6 +146,10 @@ func (a *app) load(ctx context.Context, o loadOptions) error {
 		o.logins, o.concurrency, o.duration, loadTarget(o))
 	res := runLoad(ctx, o, login, progressTo(a.stderr))
 	res.print(a.stdout)
+	if ctx.Err() != nil {
+		return rejectedError(fmt.Errorf("interrupted after %d logins", res.done()),
+			"the figures above cover only the logins before the interruption")
+	}
 	if res.rejected+res.failed > 0 {
 		return rejectedError(fmt.Errorf("%d of %d logins not accepted",
 			res.rejected+res.failed, res.done()), "run 'samlharness login' to see why")
