@@ -46,6 +46,10 @@ It replaces no file: if any of them exists, it writes none.`,
   samlharness metadata aws > aws.xml && samlharness init --from-aws-metadata aws.xml s`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if a.configPath != "" {
+				return usageError(errors.New("init writes a new harness.yaml; "+
+					"--config does not apply to it"), helpHint(cmd))
+			}
 			if metadataFile != "" {
 				return a.initFromMetadata(metadataFile, args[0])
 			}
