@@ -191,7 +191,9 @@ var corpusRejectCodes = map[string]assertions.Code{
 
 	"russellhaering_goxmldsig/modifiedToBeTodd.xml": assertions.SignatureDigestMismatch,
 	"russellhaering_goxmldsig/spoofedAsTodd.xml":    assertions.DecodeMalformed,
-	ssp + "CVE-2025-66475.xml":                      assertions.SignatureInvalid,
+	// XML-DSig checks the Reference first (core validation, §3.2); the
+	// row's notes: xmlsec1 reports a digest mismatch.
+	ssp + "CVE-2025-66475.xml": assertions.SignatureDigestMismatch,
 
 	py + "valid_encrypted_assertion.xml.base64": assertions.SignatureMissing,
 	py + "expired_response.xml.base64":          assertions.SignatureMissing,

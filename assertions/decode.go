@@ -109,11 +109,16 @@ func formBody(b []byte) (url.Values, bool) {
 	return form, ok
 }
 
+// lineBreakRefs removes the character references for CR and LF.
+var lineBreakRefs = strings.NewReplacer("&#13;", "", "&#xD;", "", "&#10;", "", "&#xA;", "")
+
 // decodeBase64 accepts standard or URL-safe base64, padded or not, with
 // white space and XML character references for CR and LF anywhere.
 func decodeBase64(b []byte) ([]byte, error) {
-	s := strings.NewReplacer("&#13;", "", "&#xD;", "", "&#10;", "", "&#xA;", "").
-		Replace(string(b))
+	s := string(b)
+	if strings.Contains(s, "&#") {
+		s = lineBreakRefs.Replace(s)
+	}
 	s = strings.Map(func(r rune) rune {
 		switch r {
 		case ' ', '\t', '\r', '\n':

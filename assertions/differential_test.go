@@ -345,3 +345,53 @@ func TestDifferentialCatalogue(t *testing.T) {
 		assert.True(t, differs[name], "listed, but crewjam agrees: %s (%s)", name, d.why)
 	}
 }
+
+// TestVerifyAgreesWithGoxmldsig holds the signature verification to
+// goxmldsig's ValidationContext.Validate, signature by signature, on
+// every attack, quirk and corpus row: where both judge a Signature (our
+// shape checks refuse more, and are not compared), the verdicts match,
+// and when both accept, the signed copies the claims come from are the
+// same. FuzzValidateMutated applies the same rule to mutated Responses.
+func TestVerifyAgreesWithGoxmldsig(t *testing.T) {
+	t.Parallel()
+	k, err := fixtures.NewAttackKit(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	compared := 0
+	judge := func(t *testing.T, xml []byte, exp assertions.Expected) {
+		diff, n := assertions.SignatureDisagreement(xml, exp.Certificates)
+		assert.Empty(t, diff)
+		compared += n
+	}
+	for _, a := range append(fixtures.Attacks(), fixtures.Quirks()...) {
+		t.Run(a.Name, func(t *testing.T) {
+			msg, err := a.Build(k)
+			require.NoError(t, err)
+			exp, err := a.Expected(k)
+			require.NoError(t, err)
+			dec, err := assertions.Decode(a.Field(msg), assertions.Limits{MaxBytes: 64 << 20,
+				MaxDepth: 1 << 20, MaxElements: 1 << 30, MaxNamespaces: 1 << 30})
+			if err != nil {
+				return // a decoding attack: no signature to judge
+			}
+			judge(t, dec.XML, exp)
+		})
+	}
+	attacks := compared
+	dir := corpusDir(t)
+	for _, c := range readCases(t, dir) {
+		t.Run(c.File, func(t *testing.T) {
+			input, err := os.ReadFile(filepath.Join(dir, c.File))
+			require.NoError(t, err)
+			msg, err := assertions.Decode(input, assertions.Limits{})
+			require.NoError(t, err)
+			judge(t, msg.XML, expectedFor(t, dir, c, msg.XML))
+		})
+	}
+	t.Logf("signatures judged by both: %d in attacks and quirks, %d in the corpus",
+		attacks, compared-attacks)
+	// Most attacks keep a signature of the right shape, and most corpus
+	// rows are signed: a count near zero means the comparison stopped
+	// looking.
+	assert.Greater(t, attacks, 80)
+	assert.Greater(t, compared-attacks, 60)
+}

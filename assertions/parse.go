@@ -133,7 +133,7 @@ func checkTree(root *etree.Element, lim Limits) error {
 			return fmt.Errorf("assertions: %w: more than %d namespace declarations",
 				DecodeLimit, lim.MaxNamespaces)
 		}
-		for _, c := range el.ChildElements() {
+		for c := range el.ChildElementsSeq() {
 			if err := walk(c); err != nil {
 				return err
 			}

@@ -1,5 +1,10 @@
 package assertions
 
+import (
+	"crypto"
+	"crypto/x509"
+)
+
 // SignatureInfo describes the signatures a Response carries. Fingerprints
 // of the certificate in KeyInfo come from the message and are untrusted.
 type SignatureInfo struct {
@@ -30,19 +35,22 @@ const (
 	algSHA1            = "http://www.w3.org/2000/09/xmldsig#sha1"
 )
 
-var signatureMethods = map[string]bool{
-	algRSASHA1: true,
-	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256":   true,
-	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha384":   true,
-	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512":   true,
-	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256": true,
-	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384": true,
-	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512": true,
+// signatureMethods maps each SignatureMethod to the algorithm that checks
+// it, as goxmldsig maps them.
+var signatureMethods = map[string]x509.SignatureAlgorithm{
+	algRSASHA1: x509.SHA1WithRSA,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256":   x509.SHA256WithRSA,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha384":   x509.SHA384WithRSA,
+	"http://www.w3.org/2001/04/xmldsig-more#rsa-sha512":   x509.SHA512WithRSA,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256": x509.ECDSAWithSHA256,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384": x509.ECDSAWithSHA384,
+	"http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512": x509.ECDSAWithSHA512,
 }
 
-var digestMethods = map[string]bool{
-	algSHA1: true,
-	"http://www.w3.org/2001/04/xmlenc#sha256":       true,
-	"http://www.w3.org/2001/04/xmldsig-more#sha384": true,
-	"http://www.w3.org/2001/04/xmlenc#sha512":       true,
+// digestMethods maps each DigestMethod to its hash.
+var digestMethods = map[string]crypto.Hash{
+	algSHA1: crypto.SHA1,
+	"http://www.w3.org/2001/04/xmlenc#sha256":       crypto.SHA256,
+	"http://www.w3.org/2001/04/xmldsig-more#sha384": crypto.SHA384,
+	"http://www.w3.org/2001/04/xmlenc#sha512":       crypto.SHA512,
 }

@@ -72,7 +72,8 @@ func ValidateEncoded(input []byte, exp Expected) *Report {
 
 func validate(doc *etree.Document, err error, exp Expected) *Report {
 	v := &validation{exp: &exp, now: exp.now()}
-	v.r = &Report{Version: ReportVersion, At: v.now.UTC(), Rules: string(exp.rules())}
+	v.r = &Report{Version: ReportVersion, At: v.now.UTC(), Rules: string(exp.rules()),
+		Checks: make([]Check, 0, checksPerReport)}
 	if err != nil {
 		v.add(decodeCode(err), Fail, "a SAML 2.0 Response", "", err.Error())
 		v.skipRest()
@@ -155,6 +156,10 @@ func (v *validation) skip(code Code, why string) {
 	v.r.Add(Check{Code: code, Status: Skip, Message: why})
 }
 
+// checksPerReport is how many checks every report holds: decode and the
+// twenty that skipRest lists.
+const checksPerReport = 21
+
 // skipRest records the checks that cannot run without a document.
 func (v *validation) skipRest() {
 	for _, c := range []Code{StatusSuccess, SignatureOK, CertificateOK, AssertionOne,
@@ -214,7 +219,7 @@ func (v *validation) checkSignature() {
 	if respSig != nil {
 		info.Signed = "response"
 		v.noteAlgorithms(respSig)
-		signed, err := respSig.verify(v.exp.Certificates, v.now)
+		signed, err := respSig.verify(v.exp.Certificates)
 		if err != nil {
 			v.failSignature(err, want)
 			v.pickUnverifiedAssertion()
@@ -247,7 +252,7 @@ func (v *validation) checkSignature() {
 	if aSig != nil {
 		info.Signed = map[bool]string{true: "both", false: "assertion"}[respSig != nil]
 		v.noteAlgorithms(aSig)
-		signed, err := aSig.verify(v.exp.Certificates, v.now)
+		signed, err := aSig.verify(v.exp.Certificates)
 		if err != nil {
 			v.trusted = false
 			v.failSignature(err, want)
@@ -346,7 +351,7 @@ func (v *validation) checkWrapping() *sigError {
 
 func walkElements(el *etree.Element, f func(*etree.Element)) {
 	f(el)
-	for _, c := range el.ChildElements() {
+	for c := range el.ChildElementsSeq() {
 		walkElements(c, f)
 	}
 }

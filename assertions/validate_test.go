@@ -300,6 +300,7 @@ func TestValidateChecks(t *testing.T) {
 			}
 			assert.Equal(t, tt.accept, rep.Accepted, "failed: %v", rep.Failed())
 			assert.Len(t, rep.Checks, 21, "every check is reported")
+			assert.Equal(t, checksPerReport, cap(rep.Checks), "the report never grows")
 			for _, c := range rep.Checks {
 				if c.Status == Fail || c.Status == Warn {
 					assert.NotEmpty(t, c.Fix, "%s has no fix", c.Code)

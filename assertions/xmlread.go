@@ -19,7 +19,7 @@ func children(el *etree.Element, ns, local string) []*etree.Element {
 		return nil
 	}
 	var found []*etree.Element
-	for _, c := range el.ChildElements() {
+	for c := range el.ChildElementsSeq() {
 		if is(c, ns, local) {
 			found = append(found, c)
 		}
@@ -32,7 +32,7 @@ func child(el *etree.Element, ns, local string) *etree.Element {
 	if el == nil {
 		return nil
 	}
-	for _, c := range el.ChildElements() {
+	for c := range el.ChildElementsSeq() {
 		if is(c, ns, local) {
 			return c
 		}
@@ -53,7 +53,7 @@ func descendants(el *etree.Element, ns, local string) []*etree.Element {
 	var found []*etree.Element
 	var walk func(*etree.Element)
 	walk = func(e *etree.Element) {
-		for _, c := range e.ChildElements() {
+		for c := range e.ChildElementsSeq() {
 			if is(c, ns, local) {
 				found = append(found, c)
 			}
@@ -74,15 +74,26 @@ func text(el *etree.Element) (s string, mixed bool) {
 		return "", false
 	}
 	var b strings.Builder
+	texts := 0
 	for _, tok := range el.Child {
 		switch t := tok.(type) {
 		case *etree.CharData:
+			if texts++; texts == 1 {
+				s = t.Data
+				continue
+			}
+			if texts == 2 {
+				b.WriteString(s)
+			}
 			b.WriteString(t.Data)
 		case *etree.Element:
 			mixed = true
 		}
 	}
-	return strings.TrimSpace(b.String()), mixed
+	if texts > 1 {
+		s = b.String()
+	}
+	return strings.TrimSpace(s), mixed
 }
 
 // attr returns the value of el's unqualified attribute key, or "".

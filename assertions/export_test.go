@@ -1,0 +1,5 @@
+package assertions
+
+// SignatureDisagreement is signatureDisagreement for the external tests,
+// which judge fixtures' attacks and the corpus.
+var SignatureDisagreement = signatureDisagreement
