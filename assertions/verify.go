@@ -336,16 +336,18 @@ func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Elemen
 	return canonicalForm{el: detached, bytes: b}, nil
 }
 
-// base64Strict decodes the standard base64 text of el, ignoring the
-// whitespace that IdPs wrap it with.
+// base64Strict decodes the text of el as standard base64, as goxmldsig
+// does: line breaks are ignored, other white space is refused.
 func base64Strict(el *etree.Element) ([]byte, error) {
-	t, _ := text(el)
-	return base64.StdEncoding.DecodeString(strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
-			return -1
+	var b []byte
+	for _, tok := range el.Child {
+		if t, ok := tok.(*etree.CharData); ok {
+			b = append(b, t.Data...)
 		}
-		return r
-	}, t))
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
+	n, err := base64.StdEncoding.Decode(out, b)
+	return out[:n], err
 }
 
 // splitText returns the first element under el whose text is split by a
