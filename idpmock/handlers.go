@@ -229,6 +229,7 @@ func (p *IdP) handleLogout(w http.ResponseWriter, r *http.Request) {
 // gives a clean 500 rather than half a page.
 func (p *IdP) render(w http.ResponseWriter, status int, page string, data any) {
 	var buf bytes.Buffer
+	buf.Grow(16 << 10) // the auto-submit page of a Response, in one allocation
 	if err := pages.ExecuteTemplate(&buf, page, data); err != nil {
 		p.log.Error("render page", "page", page, "err", err)
 		http.Error(w, "idpmock: render page: "+err.Error(), http.StatusInternalServerError)
