@@ -8,7 +8,6 @@ import (
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // Signature algorithms a [Signer] knows, as the AWS console names them.
@@ -129,11 +128,7 @@ func (s Signer) signElement(el *etree.Element) error {
 
 	// The canonicalizer rewrites what it digests: sign a detached copy
 	// that carries the namespaces declared on the ancestors.
-	scope, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return fmt.Errorf("assertions: sign %s: read namespaces: %w", el.Tag, err)
-	}
-	detached, err := etreeutils.NSDetatch(scope, el)
+	detached, err := detach(el, "")
 	if err != nil {
 		return fmt.Errorf("assertions: sign %s: detach: %w", el.Tag, err)
 	}

@@ -247,3 +247,27 @@ func TestSignerErrors(t *testing.T) {
 }
 
 func buildDoc() *etree.Document { return assertions.BuildResponse(buildSpec()) }
+
+// TestSignerMatchesGoxmldsig signs the Assertion with Sign and, on the
+// same document, with goxmldsig's SigningContext on the Assertion as
+// NSDetatch detaches it, every inherited namespace declared. RSA PKCS #1
+// v1.5 is deterministic, so the SignatureValues are equal exactly when
+// the canonical forms digested and signed are.
+func TestSignerMatchesGoxmldsig(t *testing.T) {
+	t.Parallel()
+	s, _ := testSigner(t, "")
+	doc := buildDoc()
+	ref := detachedAssertion(t, doc.Root())
+	require.NoError(t, s.Sign(doc, assertions.SignAssertion))
+
+	ctx, err := dsig.NewSigningContext(s.Key, [][]byte{s.Certificate.Raw})
+	require.NoError(t, err)
+	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+	sig, err := ctx.ConstructSignature(ref, true)
+	require.NoError(t, err)
+
+	want := sig.FindElement("SignatureValue").Text()
+	got := find(t, doc.Root(), "saml2:Assertion/ds:Signature/ds:SignatureValue").Text()
+	assert.NotEmpty(t, want)
+	assert.Equal(t, want, got)
+}

@@ -8,13 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // A sigError is a signature that must not be trusted, with its code.
@@ -306,17 +304,7 @@ type canonicalForm struct {
 // Reference names none) and the inclusive prefix list.
 func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Element) (
 	canonicalForm, error) {
-	scope, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return canonicalForm{}, err
-	}
-	// Detach a shallow stand-in, so the removed children are never copied.
-	stand := *el
-	stand.Child = slices.DeleteFunc(slices.Clone(el.Child), func(t etree.Token) bool {
-		e, ok := t.(*etree.Element)
-		return ok && slices.Contains(without, e)
-	})
-	detached, err := etreeutils.NSDetatch(scope, &stand)
+	detached, err := detach(el, prefixes, without...)
 	if err != nil {
 		return canonicalForm{}, err
 	}

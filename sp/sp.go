@@ -100,7 +100,7 @@ func New(cfg Config, opts ...Option) (*SP, error) {
 		return nil, fmt.Errorf("sp: frontline.idp_issuer: empty; paste the AWS issuer URL")
 	}
 	s := &SP{cfg: cfg, now: time.Now, maxBody: DefaultMaxBody,
-		log:             slog.New(slog.NewTextHandler(io.Discard, nil)),
+		log:             slog.New(slog.DiscardHandler),
 		replay:          newReplayCache(100000),
 		requests:        newRequestStore(DefaultRequestStoreSize),
 		requestLifetime: DefaultRequestLifetime,
