@@ -59,8 +59,8 @@ It replaces no file.`,
 				return usageError(fmt.Errorf("--bits %d: AWS uses 2048 or 1024", opts.Bits),
 					helpHint(cmd))
 			}
-			if opts.Days < 0 {
-				return usageError(fmt.Errorf("--days %d: must not be negative", opts.Days),
+			if cmd.Flags().Changed("days") && opts.Days < 1 {
+				return usageError(fmt.Errorf("--days %d: must be at least 1", opts.Days),
 					helpHint(cmd))
 			}
 			opts.Now, opts.Rand = a.now(), a.rand

@@ -200,3 +200,19 @@ func TestCertShowErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCertNewBadDays(t *testing.T) {
+	t.Parallel()
+	for _, days := range []string{"0", "-1"} {
+		t.Run(days, func(t *testing.T) {
+			t.Parallel()
+			out := filepath.Join(t.TempDir(), "pair")
+			res := runAt(t, testNow, "", "cert", "new", "--days", days, "--out", out)
+			assert.Equal(t, exitUsage, res.code)
+			assert.Empty(t, res.stdout)
+			assert.Contains(t, res.stderr, "--days "+days+": must be at least 1")
+			_, err := os.Stat(out + "-key.pem")
+			assert.True(t, os.IsNotExist(err), "no file is written")
+		})
+	}
+}
