@@ -36,7 +36,7 @@ type signedElement struct {
 	digest string
 	// c14n is the CanonicalizationMethod of the SignedInfo; refC14N and
 	// prefixes are the Reference's c14n transform and its
-	// InclusiveNamespaces PrefixList ("" for no c14n transform).
+	// InclusiveNamespaces PrefixList.
 	c14n, refC14N, prefixes string
 	// keyInfoDER is the DER of the certificate in KeyInfo, untrusted and
 	// never parsed: it is only compared with the configured certificates.
@@ -45,9 +45,9 @@ type signedElement struct {
 
 // inspect checks the shape of the Signature that el carries as a direct
 // child: one SignedInfo, one SignatureValue, at most one KeyInfo and
-// nothing else; exclusive c14n; one Reference to "#" + el's ID; only the
-// enveloped and exclusive c14n transforms; known algorithms; non-empty
-// values. It returns nil when el carries no Signature.
+// nothing else; exclusive c14n; one Reference to "#" + el's ID; the
+// enveloped and exclusive c14n transforms, nothing else; known
+// algorithms; non-empty values. It returns nil when el carries no Signature.
 func inspect(el *etree.Element) (*signedElement, *sigError) {
 	sigs := children(el, NamespaceDSig, "Signature")
 	switch {
@@ -164,6 +164,11 @@ func (s *signedElement) checkReference(ref *etree.Element) *sigError {
 	}
 	if !enveloped {
 		return sigFail(SignatureTransform, "the enveloped-signature transform is missing")
+	}
+	if !c14n {
+		// XML-DSig would then canonicalize with inclusive C14N 1.0, which
+		// no SAML IdP relies on and goxmldsig does not implement.
+		return sigFail(SignatureTransform, "the exclusive c14n transform is missing")
 	}
 	dm := children(ref, NamespaceDSig, "DigestMethod")
 	if _, ok := digestMethods[attr(firstOf(dm), "Algorithm")]; len(dm) != 1 || !ok {
@@ -300,8 +305,8 @@ type canonicalForm struct {
 }
 
 // canonical detaches el without the given children and canonicalizes it
-// with the c14n algorithm alg ("" for goxmldsig's default when a
-// Reference names none) and the inclusive prefix list.
+// with the exclusive c14n algorithm alg, which inspect has checked, and
+// the inclusive prefix list.
 func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Element) (
 	canonicalForm, error) {
 	detached, err := detach(el, prefixes, without...)
@@ -315,7 +320,7 @@ func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Elemen
 	case algExcC14NComments:
 		c = dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixes)
 	default:
-		c = dsig.MakeNullCanonicalizer()
+		return canonicalForm{}, fmt.Errorf("c14n %q is not exclusive c14n", alg)
 	}
 	b, err := c.Canonicalize(detached)
 	if err != nil {
