@@ -8,7 +8,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +37,10 @@ type Captured struct {
 // why the JSON is not a capture or that it holds no SAMLResponse.
 func SplitCapture(name string, data []byte) ([]Captured, error) {
 	trimmed := bytes.TrimSpace(data)
+	if fields := formWithout(trimmed); fields != nil {
+		return nil, fmt.Errorf("%s: a form body without a SAMLResponse field (it holds %s)",
+			name, strings.Join(fields, ", "))
+	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return []Captured{{Source: name, Data: data}}, nil
 	}
@@ -63,6 +70,29 @@ func SplitCapture(name string, data []byte) ([]Captured, error) {
 	}
 	return found, nil
 }
+
+// formWithout returns the field names of b when b is a urlencoded form
+// body without a SAMLResponse field, and nil otherwise: every part
+// between '&'s must be name=value. Base64 holds no '&' and '=' only as
+// trailing padding, and XML starts with '<', so neither is taken for one.
+func formWithout(b []byte) []string {
+	if body := bytes.TrimRight(b, "="); !bytes.ContainsAny(body, "&=") {
+		return nil
+	}
+	for part := range strings.SplitSeq(string(b), "&") {
+		if !formField.MatchString(part) {
+			return nil
+		}
+	}
+	form, err := url.ParseQuery(string(b))
+	if err != nil || form.Has("SAMLResponse") {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(form))
+}
+
+// formField is the start of one name=value part of a form body.
+var formField = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.\-]*=`)
 
 // fromHAR reads every POST with a SAMLResponse field of a HAR 1.2 log.
 func fromHAR(raw json.RawMessage) ([]Captured, error) {

@@ -58,6 +58,7 @@ const (
 	fixFLCert        = "Frontline, SSO/Log in: X.509 Certificate"
 	fixClock         = "the clocks of the IdP and the SP, or AWS IAM Identity Center, " +
 		"application properties: Session duration"
+	fixClocks   = "the clocks of the IdP and the SP, which must agree within the skew"
 	fixIdP      = "the identity provider: it sent a message no careful SP accepts"
 	fixSPFlow   = "Frontline: start the login again from the Frontline app or web page"
 	fixNoChange = ""
@@ -253,8 +254,9 @@ var codeTable = map[Code]codeInfo{
 	TimeMalformed: {"a time in the message is not a valid xs:dateTime", fixIdP},
 
 	IssueInstantOK:     {"the Response was issued just now", fixNoChange},
-	IssueInstantFuture: {"the Response IssueInstant is in the future", fixClock},
-	IssueInstantStale:  {"the Response was issued too long ago", fixClock},
+	IssueInstantFuture: {"the Response IssueInstant is in the future", fixClocks},
+	IssueInstantStale: {"the Response was issued too long ago", fixClocks +
+		"; for a captured Response, judge it as it was then: samlharness check --at capture"},
 
 	ConfirmationOK: {"a bearer SubjectConfirmation is present and unexpired",
 		fixNoChange},

@@ -56,3 +56,20 @@ func TestCasesWithConfig(t *testing.T) {
 	assert.Equal(t, exitUsage, res.code)
 	assert.Contains(t, res.stderr, "missing.yaml")
 }
+
+// TestUnknownUser gives login, issue and load a user the configuration
+// does not have: a usage error naming the configured users, not a "No
+// access" refusal that sends the admin to the assignments.
+func TestUnknownUser(t *testing.T) {
+	useCache(t)
+	for _, args := range [][]string{{"login"}, {"issue"}, {"load", "--logins", "1"}} {
+		res := runAt(t, testNow, "", append(args, "--user", "bob@example.com")...)
+		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
+		assert.Empty(t, res.stdout, "%v", args)
+		assert.Contains(t, res.stderr, "--user bob@example.com: no such user", "%v", args)
+		assert.Contains(t, res.stderr, "the configured users are alice@example.com", "%v", args)
+	}
+	res := runAt(t, testNow, "", "login", "--case", "")
+	assert.Equal(t, exitUsage, res.code)
+	assert.Contains(t, res.stderr, "--case needs a case name")
+}

@@ -83,6 +83,9 @@ read or holds no SAMLResponse.`,
 }
 
 func (a *app) check(name string, f checkFlags) error {
+	if err := checkWritable(f.junit); err != nil {
+		return setupError(err, "")
+	}
 	exp, err := a.checkExpected(f)
 	if err != nil {
 		return err
@@ -101,9 +104,6 @@ func (a *app) check(name string, f checkFlags) error {
 	if err != nil {
 		return usageError(err, "--at takes an RFC 3339 time such as "+
 			"2026-12-04T15:00:00Z, or 'capture'")
-	}
-	if err := checkWritable(f.junit); err != nil {
-		return setupError(err, "")
 	}
 
 	out := checkOutput{Version: assertions.ReportVersion, Accepted: true}

@@ -20,17 +20,21 @@ type contractOutput struct {
 }
 
 type contractItem struct {
-	Name       string             `json:"name"`
-	Passed     bool               `json:"passed"`
-	Skipped    bool               `json:"skipped,omitempty"`
-	Difference string             `json:"difference,omitempty"`
-	WantAccept bool               `json:"want_accept"`
-	WantFail   []assertions.Code  `json:"want_fail"`
-	Accepted   bool               `json:"accepted"`
-	Failed     []assertions.Code  `json:"failed"`
-	NoAccess   string             `json:"no_access,omitempty"`
-	Seconds    float64            `json:"seconds"`
-	Report     *assertions.Report `json:"-"`
+	Name       string            `json:"name"`
+	Passed     bool              `json:"passed"`
+	Skipped    bool              `json:"skipped,omitempty"`
+	Difference string            `json:"difference,omitempty"`
+	WantAccept bool              `json:"want_accept"`
+	WantFail   []assertions.Code `json:"want_fail"`
+	// WantStopped and Stopped are the codes of an SP-initiated login
+	// that must end, or ended, before any SAML response.
+	WantStopped fixtures.StopCode  `json:"want_stopped,omitempty"`
+	Accepted    bool               `json:"accepted"`
+	Failed      []assertions.Code  `json:"failed"`
+	Stopped     fixtures.StopCode  `json:"stopped,omitempty"`
+	NoAccess    string             `json:"no_access,omitempty"`
+	Seconds     float64            `json:"seconds"`
+	Report      *assertions.Report `json:"-"`
 }
 
 func (a *app) contractCmd() *cobra.Command {
@@ -51,6 +55,9 @@ error.`,
   samlharness contract --config mysetup/harness.yaml --junit contract.xml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkWritable(junit); err != nil {
+				return setupError(err, "")
+			}
 			cfg, err := a.config()
 			if err != nil {
 				return err
@@ -88,7 +95,7 @@ func items(results []fixtures.CaseResult) []contractItem {
 	out := make([]contractItem, 0, len(results))
 	for _, r := range results {
 		it := contractItem{Name: r.Case.Name, Passed: r.Err == nil, Skipped: r.Skipped(),
-			WantAccept: r.Case.Accept, WantFail: r.Case.Fail,
+			WantAccept: r.Case.Accept, WantFail: r.Case.Fail, WantStopped: r.Case.Stopped,
 			Seconds: r.Duration.Seconds(), Failed: []assertions.Code{}}
 		if it.WantFail == nil {
 			it.WantFail = []assertions.Code{}
@@ -98,6 +105,9 @@ func items(results []fixtures.CaseResult) []contractItem {
 		}
 		if r.Login != nil {
 			it.NoAccess = r.Login.NoAccess
+			if r.Login.Stopped != nil {
+				it.Stopped = r.Login.Stopped.Code
+			}
 			if r.Login.Report != nil {
 				it.Accepted, it.Report = r.Login.Report.Accepted, r.Login.Report
 				it.Failed = append(it.Failed, r.Login.Report.Failed()...)
@@ -145,6 +155,8 @@ func outcome(it contractItem) string {
 	switch {
 	case it.Skipped:
 		return "does not apply to this configuration"
+	case it.Stopped != "":
+		return fmt.Sprintf("stopped before any SAML response: %s", it.Stopped)
 	case it.Report == nil && it.NoAccess == "":
 		return "did not run"
 	case it.NoAccess != "":

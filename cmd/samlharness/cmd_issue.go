@@ -31,6 +31,9 @@ carries it.`,
 			if err != nil {
 				return setupError(err, "")
 			}
+			if err := knownUser(cfg, user); err != nil {
+				return err
+			}
 			if user == "" && len(cfg.AWS.Users) > 0 {
 				user = cfg.AWS.Users[0].Email
 			}

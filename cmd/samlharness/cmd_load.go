@@ -123,6 +123,9 @@ func (a *app) load(ctx context.Context, o loadOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := knownUser(cfg, o.user); err != nil {
+		return err
+	}
 	var login loginFunc
 	if o.acsURL == "" {
 		env, err := fixtures.Start(cfg, fixtures.WithClock(a.now), fixtures.WithRand(a.rand))

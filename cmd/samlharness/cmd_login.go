@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -84,6 +85,10 @@ error.`,
 			if err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("case") && caseName == "" {
+				return usageError(errors.New("--case needs a case name"),
+					"run 'samlharness cases' to list them")
+			}
 			c := fixtures.Case{Name: caseName}
 			if caseName != "" {
 				var ok bool
@@ -96,6 +101,9 @@ error.`,
 				}
 			}
 			if user != "" {
+				if err := knownUser(cfg, user); err != nil {
+					return err
+				}
 				c.User = user
 			}
 			if spInitiated {

@@ -261,6 +261,19 @@ func TestContractJUnit(t *testing.T) {
 	}
 }
 
+// TestJUnitUnwritable gives each command a --junit file it cannot write:
+// it must refuse before running, with nothing on stdout.
+func TestJUnitUnwritable(t *testing.T) {
+	useCache(t)
+	out := filepath.Join(t.TempDir(), "no-such-dir", "out.xml")
+	for _, args := range [][]string{{"contract"}, {"login"}, {"check", "-"}} {
+		res := runAt(t, time.Now(), "", append(args, "--junit", out)...)
+		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
+		assert.Empty(t, res.stdout, "%v", args)
+		assert.Contains(t, res.stderr, "no-such-dir", "%v", args)
+	}
+}
+
 func TestCheckJUnit(t *testing.T) {
 	useCache(t)
 	now := time.Now()

@@ -61,7 +61,12 @@ func writeReport(w io.Writer, c colors, title string, r *assertions.Report) {
 		verdict = c.pass + "ACCEPTED" + c.reset
 	}
 	fmt.Fprintf(w, "%s: %s\n", title, verdict)
-	if r.Claims != nil && r.Accepted {
+	switch {
+	case r.Claims == nil || !r.Accepted:
+	case r.Rules == string(assertions.RulesSAML):
+		fmt.Fprintf(w, "signed in as %s (generic SAML rules: Frontline's claims "+
+			"were not checked)\n", r.Claims.NameID)
+	default:
 		fmt.Fprintf(w, "signed in to Frontline as %s with roles %s\n",
 			r.Claims.NameID, strings.Join(r.Claims.Attributes["roles"], ", "))
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -99,4 +101,23 @@ func (a *app) config() (*fixtures.Config, error) {
 			"fix the file, or write a fresh one with 'samlharness init DIR'")
 	}
 	return cfg, nil
+}
+
+// knownUser refuses a --user that names no user of the aws section, so
+// that a typo is not mistaken for a missing assignment; the users are
+// matched as AWS matches a sign-in: user name, or email up to case.
+func knownUser(cfg *fixtures.Config, user string) error {
+	if user == "" {
+		return nil
+	}
+	var names []string
+	for _, u := range cfg.AWS.Users {
+		if u.UserName == user || u.Email != "" && strings.EqualFold(u.Email, user) {
+			return nil
+		}
+		names = append(names, cmp.Or(u.Email, u.UserName))
+	}
+	return usageError(fmt.Errorf("--user %s: no such user in the aws section", user),
+		"the configured users are "+cmp.Or(strings.Join(names, ", "), "none")+
+			"; add the user under aws.users, or pick one of them")
 }
