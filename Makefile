@@ -24,15 +24,16 @@ test:
 # machine slows them alike, keeps the run in BENCH_OUT for benchstat and
 # prints the ratios.
 BENCH_COUNT ?= 6
-BENCH_OUT ?= $${TMPDIR:-/tmp}/samlharness-bench.txt
+BENCH_OUT ?= $(or $(TMPDIR),/tmp)/samlharness-bench.txt
+bench_out := $(abspath $(BENCH_OUT))
 bench:
-	cd bench && $(GO) test -c -o bench.test . && : > $(BENCH_OUT) && \
+	cd bench && $(GO) test -c -o bench.test . && : > "$(bench_out)" && \
 	for i in $$(seq $(BENCH_COUNT)); do \
-		./bench.test -test.run '^$$' -test.bench . -test.benchmem >> $(BENCH_OUT) \
-			|| { rm -f bench.test; cat $(BENCH_OUT); exit 1; }; \
+		./bench.test -test.run '^$$' -test.bench . -test.benchmem >> "$(bench_out)" \
+			|| { rm -f bench.test; cat "$(bench_out)"; exit 1; }; \
 	done; rm -f bench.test
-	cat $(BENCH_OUT)
-	cd bench && $(GO) run ./cmd/ratios $(BENCH_OUT)
+	cat "$(bench_out)"
+	cd bench && $(GO) run ./cmd/ratios "$(bench_out)"
 
 # fuzz runs each fuzz target of the assertions package for FUZZ_TIME
 # (the seeds run in every `make test`); a failing input lands in
