@@ -75,7 +75,10 @@ func validate(doc *etree.Document, err error, exp Expected) *Report {
 	v.r = &Report{Version: ReportVersion, At: v.now.UTC(), Rules: string(exp.rules()),
 		Checks: make([]Check, 0, checksPerReport)}
 	if err != nil {
-		v.add(decodeCode(err), Fail, "a SAML 2.0 Response", "", err.Error())
+		// The check names the code; the message is the cause.
+		code := decodeCode(err)
+		msg := strings.TrimPrefix(err.Error(), "assertions: ")
+		v.add(code, Fail, "a SAML 2.0 Response", "", strings.TrimPrefix(msg, string(code)+": "))
 		v.skipRest()
 		return v.r
 	}
