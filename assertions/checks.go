@@ -282,7 +282,11 @@ func (v *validation) checkInResponseTo() {
 	data, _, _ := v.bearerData()
 	fromData := attr(data, "InResponseTo")
 	got := fromResp
-	if got == "" {
+	// Which request a login answers must be signed: an unsigned
+	// Response's InResponseTo could make a signed IdP-initiated Assertion
+	// pass for the answer to the victim's request.
+	unsignedOnly := !v.respSigned && fromData == "" && fromResp != ""
+	if got == "" || unsignedOnly {
 		got = fromData
 	}
 	want := strings.Join(v.exp.RequestIDs, " or ")
@@ -292,6 +296,10 @@ func (v *validation) checkInResponseTo() {
 	switch {
 	case fromResp != "" && fromData != "" && fromResp != fromData:
 		v.add(InResponseToMismatch, Fail, fromResp, fromData, "")
+	case unsignedOnly && len(v.exp.RequestIDs) > 0:
+		v.add(InResponseToMissing, Fail, want, "no signed InResponseTo",
+			"only the unsigned Response names a request ("+fromResp+"); the signed "+
+				"Assertion's SubjectConfirmationData answers none")
 	case got == "" && len(v.exp.RequestIDs) > 0:
 		v.add(InResponseToMissing, Fail, want, "no InResponseTo", "")
 	case got == "" && v.exp.AllowUnsolicited:

@@ -48,6 +48,10 @@ var attackDifferences = map[string]difference{
 	"oversize": {false, "crewjam sets no size limit on the XML it is handed; we " +
 		"refuse more than DefaultLimits.MaxBytes before parsing (the ACS refuses " +
 		"the body with 413 first)"},
+	"duplicate-attribute": {false, "crewjam's etree keeps the last of two equal " +
+		"attributes, and the signature still verifies; XML 1.0 (unique attribute " +
+		"specification) makes such a document not well-formed, and a careful " +
+		"SP's parser refuses it"},
 	"issuer-format": {false, "crewjam ignores the Issuer Format; profiles " +
 		"§4.1.4.2 says the Issuer MUST be omitted or have the entity Format"},
 	"assertion-issuer-format": {false, "as issuer-format, on the Assertion"},

@@ -18,6 +18,11 @@ type Limits struct {
 	MaxElements int
 	// MaxNamespaces caps the number of namespace declarations.
 	MaxNamespaces int
+	// MaxAttributes caps the attributes of one element, namespace
+	// declarations included; 0 means DefaultLimits' value. Resolving a
+	// prefix reads every attribute of every ancestor, so the product of
+	// elements and attributes is work the parse must bound.
+	MaxAttributes int
 }
 
 // DefaultLimits are generous for any real SAML Response: AWS's are under
@@ -27,11 +32,15 @@ var DefaultLimits = Limits{
 	MaxDepth:      64,
 	MaxElements:   10000,
 	MaxNamespaces: 512,
+	MaxAttributes: 64,
 }
 
 func (l Limits) orDefault() Limits {
 	if l == (Limits{}) {
 		return DefaultLimits
+	}
+	if l.MaxAttributes == 0 {
+		l.MaxAttributes = DefaultLimits.MaxAttributes
 	}
 	return l
 }
@@ -40,11 +49,15 @@ func (l Limits) orDefault() Limits {
 // survive a round trip through encoding/xml, and documents beyond limits.
 // Errors wrap a decode code.
 func parse(data []byte, lim Limits) (*etree.Document, error) {
+	lim = lim.orDefault()
 	if len(data) > lim.MaxBytes {
 		return nil, errTooLarge("XML", lim.MaxBytes)
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
+	// Keep a repeated attribute so that checkTree can refuse it, rather
+	// than let the tree keep the last one silently.
+	doc.ReadSettings.PreserveDuplicateAttrs = true
 	if err := doc.ReadFromBytes(data); err != nil {
 		if errors.Is(err, etree.ErrMaxDepth) {
 			return nil, fmt.Errorf("assertions: %w: nesting deeper than %d",
@@ -109,7 +122,19 @@ func checkTree(root *etree.Element, lim Limits) error {
 		if badName(el.Space, el.Tag) {
 			return fmt.Errorf("assertions: %w: element name %q", DecodeMalformed, el.FullTag())
 		}
-		for _, a := range el.Attr {
+		if len(el.Attr) > lim.MaxAttributes {
+			return fmt.Errorf("assertions: %w: <%s> has more than %d attributes",
+				DecodeLimit, el.FullTag(), lim.MaxAttributes)
+		}
+		for i, a := range el.Attr {
+			// etree keeps the last of two equal attributes; XML 1.0
+			// (well-formedness, unique attribute specification) refuses them.
+			for _, b := range el.Attr[:i] {
+				if a.Space == b.Space && a.Key == b.Key {
+					return fmt.Errorf("assertions: %w: <%s> has the attribute %s twice",
+						DecodeMalformed, el.FullTag(), a.FullKey())
+				}
+			}
 			if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
 				namespaces++
 				if a.Space == "xmlns" && a.Key == "" {

@@ -144,6 +144,9 @@ type validation struct {
 	assertions int
 	// trusted is set when a verified signature covers the Assertion.
 	trusted bool
+	// respSigned is set when the Response's own signature verified, so
+	// that its attributes (InResponseTo) are signed too.
+	respSigned bool
 	// decryptErr is why the EncryptedAssertion could not be decrypted.
 	decryptErr error
 	// attrs are the assertion's attributes by Name, in document order.
@@ -219,6 +222,11 @@ func (v *validation) checkSignature() {
 		v.pickUnverifiedAssertion()
 		return
 	}
+	// The Assertion's own signature is checked on the document, as it was
+	// received, not on the Response's canonical copy: exclusive c14n
+	// drops what that copy does not use, such as a comment or a namespace
+	// the Assertion's PrefixList names.
+	docAssertion := child(v.resp, NamespaceAssertion, "Assertion")
 	if respSig != nil {
 		info.Signed = "response"
 		v.noteAlgorithms(respSig)
@@ -228,7 +236,7 @@ func (v *validation) checkSignature() {
 			v.pickUnverifiedAssertion()
 			return
 		}
-		v.resp = signed
+		v.resp, v.respSigned = signed, true
 	}
 
 	// A failed decryption is reported by the assertion check; the
@@ -246,7 +254,11 @@ func (v *validation) checkSignature() {
 	v.trusted = respSig != nil
 	var aSig *signedElement
 	if v.assertion != nil && v.assertions == 1 {
-		if aSig, err = inspect(v.assertion); err != nil {
+		target := v.assertion
+		if target == child(v.resp, NamespaceAssertion, "Assertion") {
+			target = docAssertion // not one decrypted from an EncryptedAssertion
+		}
+		if aSig, err = inspect(target); err != nil {
 			v.trusted = false
 			v.failSignature(err, want)
 			return
@@ -437,6 +449,7 @@ func parseFragment(b []byte) (*etree.Element, error) {
 	lim := DefaultLimits
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
+	doc.ReadSettings.PreserveDuplicateAttrs = true
 	if len(b) > lim.MaxBytes {
 		return nil, errTooLarge("decrypted Assertion", lim.MaxBytes)
 	}

@@ -310,3 +310,37 @@ func TestValidateChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestInResponseToMustBeSigned: which request a login answers must come
+// from signed content. An IdP-initiated Assertion signed alone, whose
+// unsigned Response is given the victim's outstanding request ID, must
+// not pass for the answer to that request (SAML profiles §4.1.4.3 binds
+// the request in the bearer SubjectConfirmationData; crewjam/saml
+// requires it there when IdP-initiated logins are off).
+func TestInResponseToMustBeSigned(t *testing.T) {
+	t.Parallel()
+	pair := testKeys()[0]
+	const request = "ONELOGIN_4fee3b046395c4e751011e97f8900b5273d56685"
+	unsolicited := string(signed(t, validSpec(), SignAssertion, pair, ""))
+	claimed := strings.Replace(unsolicited, "<saml2p:Response ",
+		`<saml2p:Response InResponseTo="`+request+`" `, 1)
+	require.NotEqual(t, unsolicited, claimed)
+
+	for _, allow := range []bool{true, false} {
+		exp := validExpected()
+		exp.RequestIDs, exp.AllowUnsolicited = []string{request}, allow
+		rep := Validate([]byte(claimed), exp)
+		assert.False(t, rep.Accepted, "unsolicited %v: %v", allow, rep.Failed())
+		assert.Contains(t, rep.Failed(), InResponseToMissing)
+	}
+
+	// Signed where it counts, the same request ID is the answer.
+	spec := validSpec()
+	spec.InResponseTo = request
+	for _, what := range []SignWhat{SignAssertion, SignBoth} {
+		exp := validExpected()
+		exp.RequestIDs, exp.AllowUnsolicited = []string{request}, false
+		rep := Validate(signed(t, spec, what, pair, ""), exp)
+		assert.True(t, rep.Accepted, "%s: %v", what, rep.Failed())
+	}
+}

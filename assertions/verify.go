@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,9 @@ func inspect(el *etree.Element) (*signedElement, *sigError) {
 		return nil, sigFail(SignatureReference,
 			"SignedInfo must hold one CanonicalizationMethod, SignatureMethod and Reference")
 	}
+	if err := signedInfoShape(info); err != nil {
+		return nil, err
+	}
 	s.c14n = attr(c14n[0], "Algorithm")
 	if s.c14n != algExcC14N && s.c14n != algExcC14NComments {
 		return nil, sigFail(SignatureTransform, "canonicalization %q is not exclusive c14n",
@@ -106,6 +110,55 @@ func inspect(el *etree.Element) (*signedElement, *sigError) {
 	}
 	s.keyInfoDER = der
 	return s, nil
+}
+
+// signedInfoAttributes are the attributes each element of a SignedInfo
+// may carry, besides namespace declarations (XML-DSig core schema).
+var signedInfoAttributes = map[string][]string{
+	"SignedInfo":             {"Id"},
+	"CanonicalizationMethod": {"Algorithm"},
+	"SignatureMethod":        {"Algorithm"},
+	"Reference":              {"URI", "Id", "Type"},
+	"Transforms":             nil,
+	"Transform":              {"Algorithm"},
+	"InclusiveNamespaces":    {"PrefixList"},
+	"DigestMethod":           {"Algorithm"},
+	"DigestValue":            nil,
+}
+
+// signedInfoShape refuses attributes a SignedInfo's elements do not have
+// in XML-DSig, prefixed attributes among them, and children of the
+// methods: a parser that matches attributes by local name (goxmldsig's
+// encoding/xml) could read a Transform's x:Algorithm where we read its
+// Algorithm. The elements themselves are checked where they are read.
+func signedInfoShape(info *etree.Element) *sigError {
+	var bad *sigError
+	walkElements(info, func(el *etree.Element) {
+		if bad != nil {
+			return
+		}
+		allowed, known := signedInfoAttributes[el.Tag]
+		if !known {
+			return // an unexpected element: refused by the shape checks
+		}
+		for _, a := range el.Attr {
+			if a.Space == "xmlns" || a.Space == "" && a.Key == "xmlns" {
+				continue
+			}
+			if a.Space != "" || !slices.Contains(allowed, a.Key) {
+				bad = sigFail(SignatureStructure, "<%s> carries the attribute %s",
+					el.FullTag(), a.FullKey())
+				return
+			}
+		}
+		switch el.Tag {
+		case "CanonicalizationMethod", "SignatureMethod", "DigestMethod":
+			if len(el.ChildElements()) > 0 {
+				bad = sigFail(SignatureStructure, "<%s> holds elements", el.FullTag())
+			}
+		}
+	})
+	return bad
 }
 
 func (s *signedElement) checkReference(ref *etree.Element) *sigError {
