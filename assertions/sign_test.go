@@ -248,26 +248,46 @@ func TestSignerErrors(t *testing.T) {
 
 func buildDoc() *etree.Document { return assertions.BuildResponse(buildSpec()) }
 
-// TestSignerMatchesGoxmldsig signs the Assertion with Sign and, on the
-// same document, with goxmldsig's SigningContext on the Assertion as
-// NSDetatch detaches it, every inherited namespace declared. RSA PKCS #1
-// v1.5 is deterministic, so the SignatureValues are equal exactly when
-// the canonical forms digested and signed are.
+// TestSignerMatchesGoxmldsig signs the Assertion and then the Response
+// with Sign and, on a copy of the same document, with goxmldsig's
+// SigningContext on each element as NSDetatch detaches it, every
+// inherited namespace declared. RSA PKCS #1 v1.5 is deterministic, so the
+// Signatures are the same, byte for byte, exactly when the canonical
+// forms digested and signed are.
 func TestSignerMatchesGoxmldsig(t *testing.T) {
 	t.Parallel()
-	s, _ := testSigner(t, "")
-	doc := buildDoc()
-	ref := detachedAssertion(t, doc.Root())
-	require.NoError(t, s.Sign(doc, assertions.SignAssertion))
+	for _, alg := range []string{assertions.AlgorithmRSASHA256, assertions.AlgorithmRSASHA1} {
+		t.Run(alg, func(t *testing.T) {
+			s, _ := testSigner(t, alg)
+			ours, theirs := buildDoc(), buildDoc()
+			require.NoError(t, s.Sign(ours, assertions.SignBoth))
 
-	ctx, err := dsig.NewSigningContext(s.Key, [][]byte{s.Certificate.Raw})
-	require.NoError(t, err)
-	ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-	sig, err := ctx.ConstructSignature(ref, true)
-	require.NoError(t, err)
+			ctx, err := dsig.NewSigningContext(s.Key, [][]byte{s.Certificate.Raw})
+			require.NoError(t, err)
+			ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+			method := map[string]string{assertions.AlgorithmRSASHA256: dsig.
+				RSASHA256SignatureMethod, assertions.AlgorithmRSASHA1: dsig.RSASHA1SignatureMethod}
+			require.NoError(t, ctx.SetSignatureMethod(method[alg]))
+			for _, path := range []string{"saml2:Assertion", "."} {
+				el := theirs.Root()
+				if path != "." {
+					el = find(t, el, path)
+				}
+				scope, err := etreeutils.NSBuildParentContext(el)
+				require.NoError(t, err)
+				detached, err := etreeutils.NSDetatch(scope, el)
+				require.NoError(t, err)
+				sig, err := ctx.ConstructSignature(detached, true)
+				require.NoError(t, err)
+				el.InsertChildAt(find(t, el, "saml2:Issuer").Index()+1, sig)
+			}
 
-	want := sig.FindElement("SignatureValue").Text()
-	got := find(t, doc.Root(), "saml2:Assertion/ds:Signature/ds:SignatureValue").Text()
-	assert.NotEmpty(t, want)
-	assert.Equal(t, want, got)
+			want, err := theirs.WriteToString()
+			require.NoError(t, err)
+			got, err := ours.WriteToString()
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+			assert.Equal(t, 2, strings.Count(got, "<ds:SignatureValue>"))
+		})
+	}
 }

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // A sigError is a signature that must not be trusted, with its code.
@@ -280,7 +279,8 @@ func keyInfoCertificate(keyInfo *etree.Element) ([]byte, *sigError) {
 // enveloped transform, exclusive c14n, known algorithms), so what is left
 // is the two steps of XML-DSig core validation (§3.2), in its order: the
 // digest over the canonical element, then the SignatureValue over the
-// canonical SignedInfo with a configured key. goxmldsig canonicalizes both;
+// canonical SignedInfo with a configured key. goxmldsig's transform
+// canonicalizes both (excC14N);
 // TestVerifyAgreesWithGoxmldsig holds the verdicts to its Validate.
 func (s *signedElement) verify(trusted []*x509.Certificate) (*etree.Element, *sigError) {
 	roots := trusted
@@ -366,16 +366,10 @@ func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Elemen
 	if err != nil {
 		return canonicalForm{}, err
 	}
-	var c dsig.Canonicalizer
-	switch alg {
-	case algExcC14N:
-		c = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixes)
-	case algExcC14NComments:
-		c = dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixes)
-	default:
+	if alg != algExcC14N && alg != algExcC14NComments {
 		return canonicalForm{}, fmt.Errorf("c14n %q is not exclusive c14n", alg)
 	}
-	b, err := c.Canonicalize(detached)
+	b, err := excC14N(detached, prefixes, alg == algExcC14NComments)
 	if err != nil {
 		return canonicalForm{}, err
 	}
