@@ -220,29 +220,43 @@ func (v *validation) noteExpiry(t time.Time, ok bool) {
 	}
 }
 
+// checkIssueInstant judges the Response's IssueInstant and the
+// Assertion's: the Assertion's is the one its own signature covers when
+// the Response is unsigned, and an SP must not take a fresh unsigned
+// Response around an old signed Assertion for a fresh login.
 func (v *validation) checkIssueInstant() {
-	at, ok, err := parseTime(v.resp, "IssueInstant")
 	skew := v.exp.skew()
-	switch {
-	case err != nil:
-		v.add(TimeMalformed, Fail, "an xs:dateTime IssueInstant", "", err.Error())
-		return
-	case !ok:
-		v.add(TimeMalformed, Fail, "an IssueInstant", "", "the Response has no IssueInstant")
-		return
-	}
-	got := fmtTime(at)
-	if at.After(v.now.Add(skew)) {
-		v.add(IssueInstantFuture, Fail, "no later than "+fmtTime(v.now.Add(skew)), got,
-			fmt.Sprintf("issued %s in the future: the IdP clock runs ahead",
-				at.Sub(v.now).Round(time.Second)))
-		return
-	}
-	if maxAge := v.exp.maxAge(); maxAge > 0 && v.now.Sub(at) > maxAge+skew {
-		v.add(IssueInstantStale, Fail, "no earlier than "+fmtTime(v.now.Add(-maxAge-skew)),
-			got, fmt.Sprintf("issued %s ago; a Response is used within %s (plus %s skew)",
-				v.now.Sub(at).Round(time.Second), maxAge, skew))
-		return
+	var got string
+	for _, el := range []*etree.Element{v.resp, v.assertion} {
+		if el == nil {
+			continue
+		}
+		at, ok, err := parseTime(el, "IssueInstant")
+		switch {
+		case err != nil:
+			v.add(TimeMalformed, Fail, "an xs:dateTime IssueInstant", "", err.Error())
+			return
+		case !ok:
+			v.add(TimeMalformed, Fail, "an IssueInstant", "",
+				fmt.Sprintf("the %s has no IssueInstant", el.Tag))
+			return
+		}
+		if got == "" {
+			got = fmtTime(at)
+		}
+		if at.After(v.now.Add(skew)) {
+			v.add(IssueInstantFuture, Fail, "no later than "+fmtTime(v.now.Add(skew)),
+				fmtTime(at), fmt.Sprintf("the %s was issued %s in the future: the IdP "+
+					"clock runs ahead", el.Tag, at.Sub(v.now).Round(time.Second)))
+			return
+		}
+		if maxAge := v.exp.maxAge(); maxAge > 0 && v.now.Sub(at) > maxAge+skew {
+			v.add(IssueInstantStale, Fail, "no earlier than "+
+				fmtTime(v.now.Add(-maxAge-skew)), fmtTime(at), fmt.Sprintf(
+				"the %s was issued %s ago; a Response is used within %s (plus %s skew)",
+				el.Tag, v.now.Sub(at).Round(time.Second), maxAge, skew))
+			return
+		}
 	}
 	v.add(IssueInstantOK, Pass, "within the skew of "+fmtTime(v.now), got, "")
 }
