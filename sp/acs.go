@@ -114,10 +114,12 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 	s.writeReport(w, r, report)
 }
 
-// answeredRequest returns the request of live that the Response's
-// InResponseTo names, or nil. It reads the attribute before any check, to
-// choose the RelayState to expect; the in-response-to check then judges
-// it with the rest.
+// answeredRequest returns the request of live that the Response names, or
+// nil. It reads the InResponseTo attributes before any check, the
+// Response's and the SubjectConfirmationData's, to choose the RelayState
+// to expect and the request to forget once the login is accepted; the
+// in-response-to check then judges them with the rest, from signed
+// content only.
 func answeredRequest(field string, live []pendingRequest) *pendingRequest {
 	if len(live) == 0 {
 		return nil
@@ -146,7 +148,6 @@ func answeredRequest(field string, live []pendingRequest) *pendingRequest {
 				}
 			}
 		}
-		return nil
 	}
 }
 

@@ -2,10 +2,12 @@ package sp_test
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -292,4 +294,33 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	u, err := url.Parse(raw)
 	require.NoError(t, err)
 	return u
+}
+
+// TestACSRequestNamedInAssertionOnly answers an AuthnRequest with a
+// Response that names it only in the signed SubjectConfirmationData, the
+// unsigned Response's InResponseTo taken off on the way: the ACS must
+// still expect the request's RelayState back, and forget the request once
+// answered.
+func TestACSRequestNamedInAssertionOnly(t *testing.T) {
+	t.Parallel()
+	r := newLoginRig(t, sp.Policy{}, func(c *idpmock.Config) { c.Sign = "assertion" })
+	strip := func(form url.Values) url.Values {
+		xml, err := base64.StdEncoding.DecodeString(form.Get("SAMLResponse"))
+		require.NoError(t, err)
+		attr := regexp.MustCompile(`(<saml2p:Response[^>]*?) InResponseTo="[^"]*"`)
+		require.True(t, attr.Match(xml))
+		form.Set("SAMLResponse", base64.StdEncoding.EncodeToString(
+			attr.ReplaceAll(xml, []byte("$1"))))
+		return form
+	}
+
+	target, cookie := r.start(t)
+	form := strip(r.answer(t, target))
+	form.Set("RelayState", "https://elsewhere.example/")
+	assert.Equal(t, []assertions.Code{assertions.RelayStateChanged}, r.post(t, form, cookie))
+
+	form = strip(r.answer(t, target))
+	require.Empty(t, r.post(t, form, cookie))
+	again := strip(r.answer(t, target))
+	assert.Equal(t, []assertions.Code{assertions.InResponseToUnknown}, r.post(t, again, cookie))
 }
