@@ -52,6 +52,12 @@ var attackDifferences = map[string]difference{
 		"attributes, and the signature still verifies; XML 1.0 (unique attribute " +
 		"specification) makes such a document not well-formed, and a careful " +
 		"SP's parser refuses it"},
+	"encoding-not-utf8": {false, "crewjam reads the document as UTF-8 whatever " +
+		"its XML declaration names; an SP that honours the declaration decodes " +
+		"other characters, so we refuse any encoding but UTF-8"},
+	"xml-namespace-rebound": {false, "crewjam's parser takes a prefix bound to " +
+		"the XML namespace; XML Namespaces 1.0 forbids it, and careful parsers " +
+		"(libxml2, Xerces) refuse the document"},
 	"issuer-format": {false, "crewjam ignores the Issuer Format; profiles " +
 		"§4.1.4.2 says the Issuer MUST be omitted or have the entity Format"},
 	"assertion-issuer-format": {false, "as issuer-format, on the Assertion"},

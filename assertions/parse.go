@@ -1,8 +1,11 @@
 package assertions
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"maps"
+	"regexp"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -31,8 +34,8 @@ var DefaultLimits = Limits{
 	MaxBytes:      1 << 20,
 	MaxDepth:      64,
 	MaxElements:   10000,
-	MaxNamespaces: 512,
-	MaxAttributes: 64,
+	MaxNamespaces: 128,
+	MaxAttributes: 32,
 }
 
 func (l Limits) orDefault() Limits {
@@ -52,6 +55,12 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	lim = lim.orDefault()
 	if len(data) > lim.MaxBytes {
 		return nil, errTooLarge("XML", lim.MaxBytes)
+	}
+	// Every element costs at least one '<': refuse a document with far
+	// more markup than MaxElements before building its tree.
+	if n := bytes.Count(data, []byte("<")); n > 2*lim.MaxElements+1024 {
+		return nil, fmt.Errorf("assertions: %w: more than %d elements", DecodeLimit,
+			lim.MaxElements)
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
@@ -87,6 +96,9 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 			}
 		}
 	}
+	if err := checkXMLDecl(doc); err != nil {
+		return nil, err
+	}
 	root := doc.Root()
 	switch {
 	case root == nil:
@@ -107,13 +119,64 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	return doc, nil
 }
 
-// checkTree walks the element tree under root and refuses more elements
-// or namespace declarations than lim allows, names that do not survive a
-// round trip through encoding/xml, and empty or undeclared prefixes.
+// xmlDeclRE reads the pseudo-attributes of an XML declaration.
+var xmlDeclRE = regexp.MustCompile(`^\s*version\s*=\s*(?:"1\.[0-9]+"|'1\.[0-9]+')` +
+	`(\s+encoding\s*=\s*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?` +
+	`(\s+standalone\s*=\s*(?:"(?:yes|no)"|'(?:yes|no)'))?\s*$`)
+
+// checkXMLDecl refuses an XML declaration anywhere but at the very start,
+// a malformed one, and one that declares an encoding other than UTF-8:
+// etree reads every document as UTF-8, so an SP that honours the
+// declaration would read other characters than the ones checked here.
+func checkXMLDecl(doc *etree.Document) error {
+	var bad error
+	var visit func(toks []etree.Token, top bool)
+	visit = func(toks []etree.Token, top bool) {
+		for i, tok := range toks {
+			switch t := tok.(type) {
+			case *etree.ProcInst:
+				if !strings.EqualFold(t.Target, "xml") || bad != nil {
+					continue
+				}
+				m := xmlDeclRE.FindStringSubmatch(t.Inst)
+				switch {
+				case t.Target != "xml" || !top || i != 0:
+					bad = fmt.Errorf("assertions: %w: an XML declaration (<?%s?>) after "+
+						"the start of the document", DecodeMalformed, t.Target)
+				case m == nil:
+					bad = fmt.Errorf("assertions: %w: a malformed XML declaration: %.60q",
+						DecodeMalformed, t.Inst)
+				case m[1] != "" && !strings.Contains(strings.ToUpper(m[1]), "UTF-8"):
+					bad = fmt.Errorf("assertions: %w: the XML declaration names the "+
+						"encoding%s; SAML is read as UTF-8", DecodeMalformed,
+						strings.TrimPrefix(strings.TrimSpace(m[1]), "encoding"))
+				}
+			case *etree.Element:
+				visit(t.Child, false)
+			}
+		}
+	}
+	visit(doc.Child, true)
+	return bad
+}
+
+// The namespaces XML Namespaces 1.0 reserves.
+const (
+	namespaceXML   = "http://www.w3.org/XML/1998/namespace"
+	namespaceXMLNS = "http://www.w3.org/2000/xmlns/"
+)
+
+// checkTree walks the element tree under root and refuses what lim does
+// not allow (elements, namespace declarations, attributes of an element)
+// and what XML and XML Namespaces 1.0 call not well-formed but etree
+// reads anyway: names that are not names or do not survive a round trip
+// through encoding/xml, an attribute given twice (also under two prefixes
+// of one namespace), a prefix used where it is not declared, a prefix
+// undeclared or bound to a reserved namespace.
 func checkTree(root *etree.Element, lim Limits) error {
 	var elements, namespaces int
-	var walk func(*etree.Element) error
-	walk = func(el *etree.Element) error {
+	var walk func(el *etree.Element, scope map[string]string) error
+	walk = func(el *etree.Element, scope map[string]string) error {
 		elements++
 		if elements > lim.MaxElements {
 			return fmt.Errorf("assertions: %w: more than %d elements",
@@ -126,50 +189,123 @@ func checkTree(root *etree.Element, lim Limits) error {
 			return fmt.Errorf("assertions: %w: <%s> has more than %d attributes",
 				DecodeLimit, el.FullTag(), lim.MaxAttributes)
 		}
-		for i, a := range el.Attr {
-			// etree keeps the last of two equal attributes; XML 1.0
-			// (well-formedness, unique attribute specification) refuses them.
-			for _, b := range el.Attr[:i] {
-				if a.Space == b.Space && a.Key == b.Key {
-					return fmt.Errorf("assertions: %w: <%s> has the attribute %s twice",
-						DecodeMalformed, el.FullTag(), a.FullKey())
-				}
+		declared := false
+		for _, a := range el.Attr {
+			if a.Space != "xmlns" && (a.Space != "" || a.Key != "xmlns") {
+				continue
 			}
-			if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
-				namespaces++
-				if a.Space == "xmlns" && a.Key == "" {
-					return fmt.Errorf("assertions: %w: empty prefix declaration",
-						DecodeMalformed)
-				}
-				if a.Space == "xmlns" && a.Value == "" {
-					// XML Namespaces 1.0 forbids undeclaring a prefix;
-					// encoding/xml accepts it, and a signature can hide
-					// behind it.
-					return fmt.Errorf("assertions: %w: prefix %q undeclared",
-						DecodeMalformed, a.Key)
-				}
+			namespaces++
+			if err := checkDeclaration(a); err != nil {
+				return err
 			}
-			if badName(a.Space, a.Key) {
-				return fmt.Errorf("assertions: %w: attribute name %q",
-					DecodeMalformed, a.FullKey())
+			if !declared {
+				scope, declared = maps.Clone(scope), true
 			}
+			scope[a.Key] = a.Value // the default namespace under "xmlns"
 		}
 		if namespaces > lim.MaxNamespaces {
 			return fmt.Errorf("assertions: %w: more than %d namespace declarations",
 				DecodeLimit, lim.MaxNamespaces)
 		}
+		if el.Space == "xml" || el.Space == "xmlns" {
+			return fmt.Errorf("assertions: %w: element name %q uses a reserved prefix",
+				DecodeMalformed, el.FullTag())
+		}
+		if _, ok := scope[el.Space]; el.Space != "" && !ok {
+			return fmt.Errorf("assertions: %w: <%s> uses the undeclared prefix %q",
+				DecodeMalformed, el.FullTag(), el.Space)
+		}
+		for i, a := range el.Attr {
+			if badName(a.Space, a.Key) {
+				return fmt.Errorf("assertions: %w: attribute name %q",
+					DecodeMalformed, a.FullKey())
+			}
+			space, err := attrNamespace(a, scope)
+			if err != nil {
+				return fmt.Errorf("assertions: %w: <%s>: %v", DecodeMalformed,
+					el.FullTag(), err)
+			}
+			// etree keeps the last of two equal attributes; XML 1.0
+			// (unique attribute specification) and XML Namespaces 1.0
+			// (no two attributes of one namespace and local name)
+			// refuse them.
+			for _, b := range el.Attr[:i] {
+				if b.Key != a.Key {
+					continue
+				}
+				if other, _ := attrNamespace(b, scope); b.Space == a.Space ||
+					space != "" && other == space {
+					return fmt.Errorf("assertions: %w: <%s> has the attribute %s twice",
+						DecodeMalformed, el.FullTag(), a.FullKey())
+				}
+			}
+		}
 		for c := range el.ChildElementsSeq() {
-			if err := walk(c); err != nil {
+			if err := walk(c, scope); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return walk(root)
+	return walk(root, map[string]string{"xml": namespaceXML})
 }
 
-// badName reports a qualified name that encoding/xml would not write back
-// as it was read, such as <x::E> or x:="v" (CVE-2020-29509 and kin).
+// checkDeclaration refuses a namespace declaration that XML Namespaces
+// 1.0 forbids: an empty prefix, undeclaring a prefix, declaring xmlns,
+// binding xml elsewhere or its namespace, or xmlns's, to another prefix.
+func checkDeclaration(a etree.Attr) error {
+	prefix := a.Key
+	if a.Space == "" {
+		prefix = "" // the default namespace
+	}
+	switch {
+	case a.Space == "xmlns" && a.Key == "":
+		return fmt.Errorf("assertions: %w: empty prefix declaration", DecodeMalformed)
+	case a.Space == "xmlns" && a.Value == "":
+		// encoding/xml accepts it, and a signature can hide behind it.
+		return fmt.Errorf("assertions: %w: prefix %q undeclared", DecodeMalformed, a.Key)
+	case prefix == "xmlns", a.Value == namespaceXMLNS,
+		prefix == "xml" && a.Value != namespaceXML,
+		prefix != "xml" && a.Value == namespaceXML:
+		return fmt.Errorf("assertions: %w: %s=%q binds a reserved name or namespace",
+			DecodeMalformed, a.FullKey(), a.Value)
+	}
+	return nil
+}
+
+// attrNamespace returns the namespace of a, "" when unprefixed, or an
+// error when its prefix is not declared.
+func attrNamespace(a etree.Attr, scope map[string]string) (string, error) {
+	switch {
+	case a.Space == "", a.Space == "xmlns":
+		return "", nil
+	}
+	ns, ok := scope[a.Space]
+	if !ok {
+		return "", fmt.Errorf("the attribute %s uses the undeclared prefix %q",
+			a.FullKey(), a.Space)
+	}
+	return ns, nil
+}
+
+// badName reports a qualified name that is not one in XML Namespaces 1.0
+// (a prefix and a local part, each a name that does not start with a
+// digit, '-' or '.'), or that encoding/xml would not write back as it was
+// read, such as <x::E> or x:="v" (CVE-2020-29509 and kin).
 func badName(space, local string) bool {
-	return local == "" || strings.Contains(local, ":") || strings.Contains(space, ":")
+	return !ncName(local) || space != "" && !ncName(space)
+}
+
+// ncName reports whether s is an XML name without a colon. Letters and
+// digits outside ASCII are taken as XML takes most of them.
+func ncName(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r > 0x7f:
+		case i > 0 && (r == '-' || r == '.' || r >= '0' && r <= '9'):
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
