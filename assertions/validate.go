@@ -70,6 +70,23 @@ func ValidateEncoded(input []byte, exp Expected) *Report {
 	return Validate(msg.XML, exp)
 }
 
+// ValidatePost is [ValidateEncoded] for the SAMLResponse field of an
+// HTTP-POST binding, as an ACS receives it: the binding (SAML bindings
+// §3.5.4) carries base64 of the XML document and nothing else, so raw
+// XML, DEFLATE data or a form body nested in the field fail the decode
+// check, as a careful SP refuses them.
+func ValidatePost(field []byte, exp Expected) *Report {
+	msg, err := Decode(field, DefaultLimits)
+	if err == nil && msg.Encoding != "base64" {
+		err = fmt.Errorf("assertions: %w: the HTTP-POST binding carries base64 of the "+
+			"XML; this SAMLResponse field holds %s", DecodeMalformed, msg.Encoding)
+	}
+	if err != nil {
+		return validate(nil, err, exp)
+	}
+	return Validate(msg.XML, exp)
+}
+
 func validate(doc *etree.Document, err error, exp Expected) *Report {
 	v := &validation{exp: &exp, now: exp.now()}
 	v.r = &Report{Version: ReportVersion, At: v.now.UTC(), Rules: string(exp.rules()),

@@ -44,7 +44,8 @@ func (s *SP) Handler() http.Handler {
 //   - finds the AuthnRequests the browser's session cookie has outstanding,
 //     and expired ones; the one the Response's InResponseTo names sets the
 //     RelayState that must come back;
-//   - decodes the SAMLResponse (see [assertions.Decode]);
+//   - decodes the SAMLResponse, base64 as the binding has it (see
+//     [assertions.ValidatePost]);
 //   - validates it with the configuration, the policy, the SP's clock,
 //     those requests and the replay cache (see [assertions.Validate]);
 //   - remembers the Assertion ID of an accepted login until it expires,
@@ -95,7 +96,7 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 		return assertions.ReplayOK
 	}
 
-	report := assertions.ValidateEncoded([]byte(field), exp)
+	report := assertions.ValidatePost([]byte(field), exp)
 	if claimed != "" {
 		if report.Accepted {
 			s.replay.keep(claimed, report.AssertionNotOnOrAfter.Add(s.skew()))

@@ -1,6 +1,8 @@
 package sp_test
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -323,4 +325,37 @@ func TestACSRequestNamedInAssertionOnly(t *testing.T) {
 	require.Empty(t, r.post(t, form, cookie))
 	again := strip(r.answer(t, target))
 	assert.Equal(t, []assertions.Code{assertions.InResponseToUnknown}, r.post(t, again, cookie))
+}
+
+// TestACSTakesBase64Only posts one valid Response as the HTTP-POST binding
+// carries it, base64 of the XML, and in the shapes the binding does not
+// allow, which a careful SP refuses: raw XML, DEFLATE data (the Redirect
+// binding's encoding), a form body nested in the field.
+func TestACSTakesBase64Only(t *testing.T) {
+	t.Parallel()
+	r := newLoginRig(t, sp.Policy{}, nil)
+	xml, err := r.idp.Issue("alice@example.com", idpmock.IssueOptions{})
+	require.NoError(t, err)
+	var deflated bytes.Buffer
+	w, err := flate.NewWriter(&deflated, flate.BestCompression)
+	require.NoError(t, err)
+	_, err = w.Write(xml)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	b64 := base64.StdEncoding.EncodeToString(xml)
+
+	for _, tt := range []struct {
+		name, field string
+		want        []assertions.Code
+	}{
+		{"base64", b64, nil},
+		{"raw XML", string(xml), []assertions.Code{assertions.DecodeMalformed}},
+		{"DEFLATE", base64.StdEncoding.EncodeToString(deflated.Bytes()),
+			[]assertions.Code{assertions.DecodeMalformed}},
+		{"nested form", "SAMLResponse=" + url.QueryEscape(b64),
+			[]assertions.Code{assertions.DecodeMalformed}},
+	} {
+		got := r.post(t, url.Values{"SAMLResponse": {tt.field}}, nil)
+		assert.Equal(t, tt.want, got, tt.name)
+	}
 }
