@@ -186,6 +186,24 @@ func TestDifferentialAttacks(t *testing.T) {
 // it: twice for a replay, decoded from its form field.
 func crewjamOnAttack(t *testing.T, k *fixtures.AttackKit, a fixtures.Attack) (bool, error) {
 	t.Helper()
+	xml, exp, err := attackXML(t, k, a)
+	if err != nil {
+		return false, err
+	}
+	s := crewjamSP(t, exp)
+	ok, why := crewjamAccepts(s, xml, exp)
+	if a.Twice && ok {
+		ok, why = crewjamAccepts(s, xml, exp)
+	}
+	return ok, why
+}
+
+// attackXML builds a's message and decodes its form field, with limits
+// wide enough for the attacks on the limits themselves to reach the
+// judge, and returns the configuration it is judged with.
+func attackXML(t *testing.T, k *fixtures.AttackKit, a fixtures.Attack) (
+	[]byte, assertions.Expected, error) {
+	t.Helper()
 	msg, err := a.Build(k)
 	require.NoError(t, err)
 	exp, err := a.Expected(k)
@@ -193,14 +211,9 @@ func crewjamOnAttack(t *testing.T, k *fixtures.AttackKit, a fixtures.Attack) (bo
 	dec, err := assertions.Decode(a.Field(msg), assertions.Limits{MaxBytes: 64 << 20,
 		MaxDepth: 1 << 20, MaxElements: 1 << 30, MaxNamespaces: 1 << 30})
 	if err != nil {
-		return false, err
+		return nil, exp, err
 	}
-	s := crewjamSP(t, exp)
-	ok, why := crewjamAccepts(s, dec.XML, exp)
-	if a.Twice && ok {
-		ok, why = crewjamAccepts(s, dec.XML, exp)
-	}
-	return ok, why
+	return dec.XML, exp, nil
 }
 
 // checkVerdicts requires our verdict to be crewjam's, or a listed
@@ -374,16 +387,11 @@ func TestVerifyAgreesWithGoxmldsig(t *testing.T) {
 	}
 	for _, a := range append(fixtures.Attacks(), fixtures.Quirks()...) {
 		t.Run(a.Name, func(t *testing.T) {
-			msg, err := a.Build(k)
-			require.NoError(t, err)
-			exp, err := a.Expected(k)
-			require.NoError(t, err)
-			dec, err := assertions.Decode(a.Field(msg), assertions.Limits{MaxBytes: 64 << 20,
-				MaxDepth: 1 << 20, MaxElements: 1 << 30, MaxNamespaces: 1 << 30})
+			xml, exp, err := attackXML(t, k, a)
 			if err != nil {
 				return // a decoding attack: no signature to judge
 			}
-			judge(t, dec.XML, exp)
+			judge(t, xml, exp)
 		})
 	}
 	attacks := compared
