@@ -47,7 +47,11 @@ func (a *app) contractCmd() *cobra.Command {
 section assigns, over loopback HTTP, and requires each login to be accepted:
 does this configuration let everyone in? Then it applies every catalogue case
 (see 'samlharness cases') to the configuration and requires each to give
-exactly its expected verdict and failing check codes.
+exactly its expected verdict and failing check codes. A case that cannot
+change anything in this configuration is listed as SKIP. When the SP refuses
+IdP-initiated logins (policy unsolicited: reject), users and cases start from
+the workspace ID instead, and a case whose login AWS then stops before any
+SAML response is listed as SKIP with the reason.
 
 Exit status: 0 all passed, 1 any login or case differed, 2 usage or config
 error.`,
