@@ -138,9 +138,11 @@ func (r *Report) Warnings() []Code {
 
 // Err returns nil when the report is accepted, and otherwise an error that
 // joins one [*CheckError] per failed check, so that
-// errors.Is(err, AudienceMismatch) tells whether that check failed.
+// errors.Is(err, AudienceMismatch) tells whether that check failed. A nil
+// Report, as a login that got no SAML response has, holds no check and
+// returns nil.
 func (r *Report) Err() error {
-	if r.Accepted {
+	if r == nil || r.Accepted {
 		return nil
 	}
 	var errs []error

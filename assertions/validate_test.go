@@ -344,3 +344,22 @@ func TestInResponseToMustBeSigned(t *testing.T) {
 		assert.True(t, rep.Accepted, "%s: %v", what, rep.Failed())
 	}
 }
+
+// TestReportErr: a rejected report's Err matches each failed check's code
+// and no other; an accepted report, and the nil Report of a login that got
+// no SAML response, return nil.
+func TestReportErr(t *testing.T) {
+	t.Parallel()
+	exp := validExpected()
+	exp.Audience = "https://iam.twilio.com/v2/saml2/metadata/JBother"
+	rep := Validate(signed(t, validSpec(), SignBoth, testKeys()[0], ""), exp)
+	require.False(t, rep.Accepted)
+	assert.ErrorIs(t, rep.Err(), AudienceMismatch)
+	assert.NotErrorIs(t, rep.Err(), IssuerMismatch)
+
+	ok := Validate(signed(t, validSpec(), SignBoth, testKeys()[0], ""), validExpected())
+	require.True(t, ok.Accepted, "%v", ok.Failed())
+	assert.NoError(t, ok.Err())
+	var none *Report
+	assert.NoError(t, none.Err())
+}

@@ -246,8 +246,11 @@ func (a *app) checkInstant(at string) (time.Time, error) {
 // checkWritable fails early when a report file cannot be written where
 // asked, before any work is done.
 func checkWritable(path string) error {
-	if path == "" {
+	switch path {
+	case "":
 		return nil
+	case "-":
+		return errors.New("--junit -: give a file name; standard output carries the report")
 	}
 	dir := filepath.Dir(path)
 	st, err := os.Stat(dir)
@@ -256,6 +259,9 @@ func checkWritable(path string) error {
 	}
 	if !st.IsDir() {
 		return fmt.Errorf("--junit %s: %s is not a directory", path, dir)
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("--junit %s: a directory; give a file name", path)
 	}
 	return nil
 }

@@ -265,12 +265,14 @@ func TestContractJUnit(t *testing.T) {
 // it must refuse before running, with nothing on stdout.
 func TestJUnitUnwritable(t *testing.T) {
 	useCache(t)
-	out := filepath.Join(t.TempDir(), "no-such-dir", "out.xml")
-	for _, args := range [][]string{{"contract"}, {"login"}, {"check", "-"}} {
-		res := runAt(t, time.Now(), "", append(args, "--junit", out)...)
-		assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
-		assert.Empty(t, res.stdout, "%v", args)
-		assert.Contains(t, res.stderr, "no-such-dir", "%v", args)
+	dir := t.TempDir()
+	for _, out := range []string{filepath.Join(dir, "no-such-dir", "out.xml"), dir} {
+		for _, args := range [][]string{{"contract"}, {"login"}, {"check", "-"}} {
+			res := runAt(t, time.Now(), "", append(args, "--junit", out)...)
+			assert.Equal(t, exitUsage, res.code, "%v: %s", args, res.stderr)
+			assert.Empty(t, res.stdout, "%v", args)
+			assert.Contains(t, res.stderr, "--junit "+out, "%v", args)
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,7 @@ Exit status: 0 success, 1 login or check rejected, 2 usage, configuration
 or file error.`,
 		Example: `  samlharness init mysetup
   samlharness cert show idp-cert.pem`,
+		Version:       version(),
 		Args:          noArgs,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -120,4 +122,20 @@ func knownUser(cfg *fixtures.Config, user string) error {
 	return usageError(fmt.Errorf("--user %s: no such user in the aws section", user),
 		"the configured users are "+cmp.Or(strings.Join(names, ", "), "none")+
 			"; add the user under aws.users, or pick one of them")
+}
+
+// version is the module version the binary was built from, with the VCS
+// revision when the build recorded one ("(devel)" from a checkout).
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
 }
