@@ -20,9 +20,7 @@ func (s *SP) writeReport(w http.ResponseWriter, r *http.Request, rep *assertions
 	if wantsJSON(r) {
 		h.Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(rep)
+		_ = json.NewEncoder(w).Encode(rep) // compact: pipe it to jq to read it
 		return
 	}
 	s.renderResult(w, rep)
