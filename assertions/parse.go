@@ -48,9 +48,10 @@ func (l Limits) orDefault() Limits {
 	return l
 }
 
-// parse reads a Response document, refusing DOCTYPEs, names that do not
-// survive a round trip through encoding/xml, and documents beyond limits.
-// Errors wrap a decode code.
+// parse reads a Response document, refusing DOCTYPEs, documents beyond
+// limits, and what XML and XML Namespaces 1.0 call not well-formed but
+// etree reads anyway (see checkXMLDecl and checkTree). Errors wrap a
+// decode code.
 func parse(data []byte, lim Limits) (*etree.Document, error) {
 	lim = lim.orDefault()
 	if len(data) > lim.MaxBytes {
