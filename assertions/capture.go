@@ -37,7 +37,7 @@ type Captured struct {
 // why the JSON is not a capture or that it holds no SAMLResponse.
 func SplitCapture(name string, data []byte) ([]Captured, error) {
 	trimmed := bytes.TrimSpace(data)
-	if fields := formWithout(trimmed); fields != nil {
+	if fields := formWithoutResponse(trimmed); fields != nil {
 		return nil, fmt.Errorf("%s: a form body without a SAMLResponse field (it holds %s)",
 			name, strings.Join(fields, ", "))
 	}
@@ -71,11 +71,11 @@ func SplitCapture(name string, data []byte) ([]Captured, error) {
 	return found, nil
 }
 
-// formWithout returns the field names of b when b is a urlencoded form
-// body without a SAMLResponse field, and nil otherwise: every part
+// formWithoutResponse returns the field names of b when b is a urlencoded
+// form body without a SAMLResponse field, and nil otherwise: every part
 // between '&'s must be name=value. Base64 holds no '&' and '=' only as
 // trailing padding, and XML starts with '<', so neither is taken for one.
-func formWithout(b []byte) []string {
+func formWithoutResponse(b []byte) []string {
 	if body := bytes.TrimRight(b, "="); !bytes.ContainsAny(body, "&=") {
 		return nil
 	}

@@ -303,6 +303,7 @@ func (v *validation) checkInResponseTo() {
 	if got == "" || unsignedOnly {
 		got = fromData
 	}
+	v.r.InResponseTo = got
 	want := strings.Join(v.exp.RequestIDs, " or ")
 	if want == "" {
 		want = "none (IdP-initiated)"

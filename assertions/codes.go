@@ -253,9 +253,10 @@ var codeTable = map[Code]codeInfo{
 	TimeMissing:   {"the Assertion has no Conditions", fixIdP},
 	TimeMalformed: {"a time in the message is not a valid xs:dateTime", fixIdP},
 
-	IssueInstantOK:     {"the Response was issued just now", fixNoChange},
-	IssueInstantFuture: {"the Response IssueInstant is in the future", fixClocks},
-	IssueInstantStale: {"the Response was issued too long ago", fixClocks +
+	IssueInstantOK: {"the Response was issued just now", fixNoChange},
+	IssueInstantFuture: {"the Response or Assertion IssueInstant is in the future",
+		fixClocks},
+	IssueInstantStale: {"the Response or Assertion was issued too long ago", fixClocks +
 		"; for a captured Response, judge it as it was then: samlharness check --at capture"},
 
 	ConfirmationOK: {"a bearer SubjectConfirmation is present and unexpired",

@@ -27,8 +27,8 @@ type Message struct {
 // Decode detects how a captured SAMLResponse is encoded and returns its XML:
 // raw XML, base64 (line breaks, spaces and &#13; allowed), raw DEFLATE under
 // base64, or a form body with a SAMLResponse field. Inflated and decoded
-// sizes are capped by limits; a zero Limits means [DefaultLimits]. Errors
-// wrap [DecodeMalformed] or [DecodeLimit].
+// sizes are capped by limits, whose zero fields take [DefaultLimits]'
+// values. Errors wrap [DecodeMalformed] or [DecodeLimit].
 func Decode(input []byte, limits Limits) (*Message, error) {
 	lim := limits.orDefault()
 	input = trimBOM(bytes.TrimSpace(input))

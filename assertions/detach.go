@@ -22,15 +22,16 @@ func detach(el *etree.Element, prefixList string, without ...*etree.Element) (
 	if err != nil {
 		return nil, err
 	}
-	// A shallow stand-in, so that the children left out are never copied.
-	stand := *el
-	stand.Child = slices.DeleteFunc(slices.Clone(el.Child), func(t etree.Token) bool {
-		e, ok := t.(*etree.Element)
-		return ok && slices.Contains(without, e)
-	})
-	detached, err := etreeutils.NSDetatch(scope, &stand)
+	detached, err := etreeutils.NSDetatch(scope, el)
 	if err != nil {
 		return nil, err
+	}
+	// The copy keeps the order of el's children: drop those of without
+	// where they stand.
+	for i := len(el.Child) - 1; i >= 0; i-- {
+		if e, ok := el.Child[i].(*etree.Element); ok && slices.Contains(without, e) {
+			detached.RemoveChildAt(i)
+		}
 	}
 
 	used := map[string]bool{}

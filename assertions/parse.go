@@ -2,6 +2,7 @@ package assertions
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,6 +13,7 @@ import (
 )
 
 // Limits bound the work spent on a message before any signature is checked.
+// A field left zero takes its value from [DefaultLimits].
 type Limits struct {
 	// MaxBytes caps the XML document and any inflated data.
 	MaxBytes int
@@ -22,7 +24,7 @@ type Limits struct {
 	// MaxNamespaces caps the number of namespace declarations.
 	MaxNamespaces int
 	// MaxAttributes caps the attributes of one element, namespace
-	// declarations included; 0 means DefaultLimits' value. Resolving a
+	// declarations included. Resolving a
 	// prefix reads every attribute of every ancestor, so the product of
 	// elements and attributes is work the parse must bound.
 	MaxAttributes int
@@ -39,13 +41,14 @@ var DefaultLimits = Limits{
 }
 
 func (l Limits) orDefault() Limits {
-	if l == (Limits{}) {
-		return DefaultLimits
+	d := DefaultLimits
+	return Limits{
+		MaxBytes:      cmp.Or(l.MaxBytes, d.MaxBytes),
+		MaxDepth:      cmp.Or(l.MaxDepth, d.MaxDepth),
+		MaxElements:   cmp.Or(l.MaxElements, d.MaxElements),
+		MaxNamespaces: cmp.Or(l.MaxNamespaces, d.MaxNamespaces),
+		MaxAttributes: cmp.Or(l.MaxAttributes, d.MaxAttributes),
 	}
-	if l.MaxAttributes == 0 {
-		l.MaxAttributes = DefaultLimits.MaxAttributes
-	}
-	return l
 }
 
 // parse reads a Response document, refusing DOCTYPEs, documents beyond
@@ -60,8 +63,8 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	// Every element costs at least one '<': refuse a document with far
 	// more markup than MaxElements before building its tree.
 	if n := bytes.Count(data, []byte("<")); n > 2*lim.MaxElements+1024 {
-		return nil, fmt.Errorf("assertions: %w: more than %d elements", DecodeLimit,
-			lim.MaxElements)
+		return nil, fmt.Errorf("assertions: %w: %d '<' characters, more markup than "+
+			"%d elements make", DecodeLimit, n, lim.MaxElements)
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
@@ -122,8 +125,8 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 
 // xmlDeclRE reads the pseudo-attributes of an XML declaration.
 var xmlDeclRE = regexp.MustCompile(`^\s*version\s*=\s*(?:"1\.[0-9]+"|'1\.[0-9]+')` +
-	`(\s+encoding\s*=\s*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?` +
-	`(\s+standalone\s*=\s*(?:"(?:yes|no)"|'(?:yes|no)'))?\s*$`)
+	`(?:\s+encoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["'])?` +
+	`(?:\s+standalone\s*=\s*["'](?:yes|no)["'])?\s*$`)
 
 // checkXMLDecl refuses an XML declaration anywhere but at the very start,
 // a malformed one, and one that declares an encoding other than UTF-8:
@@ -147,10 +150,9 @@ func checkXMLDecl(doc *etree.Document) error {
 				case m == nil:
 					bad = fmt.Errorf("assertions: %w: a malformed XML declaration: %.60q",
 						DecodeMalformed, t.Inst)
-				case m[1] != "" && !strings.Contains(strings.ToUpper(m[1]), "UTF-8"):
+				case m[1] != "" && !strings.EqualFold(m[1], "UTF-8"):
 					bad = fmt.Errorf("assertions: %w: the XML declaration names the "+
-						"encoding%s; SAML is read as UTF-8", DecodeMalformed,
-						strings.TrimPrefix(strings.TrimSpace(m[1]), "encoding"))
+						"encoding %s; SAML is read as UTF-8", DecodeMalformed, m[1])
 				}
 			case *etree.Element:
 				visit(t.Child, false)

@@ -37,12 +37,13 @@ import (
 //   - recipient: the bearer SubjectConfirmationData Recipient is the ACS URL.
 //   - audience: every AudienceRestriction names the SP entity ID.
 //   - time: now is inside Conditions NotBefore and NotOnOrAfter, with skew.
-//   - issue-instant: the Response was issued neither in the future nor
-//     longer than MaxAge ago, with skew.
+//   - issue-instant: the Response and the Assertion were issued neither in
+//     the future nor longer than MaxAge ago, with skew.
 //   - confirmation: a bearer SubjectConfirmation with an unexpired
 //     NotOnOrAfter.
-//   - in-response-to: InResponseTo matches an outstanding request, or the
-//     Response is unsolicited and the policy allows it.
+//   - in-response-to: the InResponseTo signed content carries matches an
+//     outstanding request, or the Response is unsolicited and the policy
+//     allows it.
 //   - relay-state: the RelayState came back unchanged, when one was sent.
 //   - replay: the Assertion ID was not used before.
 //   - authn-statement: the Assertion has an AuthnStatement.

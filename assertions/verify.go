@@ -10,9 +10,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // A sigError is a signature that must not be trusted, with its code.
@@ -279,8 +279,8 @@ func keyInfoCertificate(keyInfo *etree.Element) ([]byte, *sigError) {
 // enveloped transform, exclusive c14n, known algorithms), so what is left
 // is the two steps of XML-DSig core validation (§3.2), in its order: the
 // digest over the canonical element, then the SignatureValue over the
-// canonical SignedInfo with a configured key. goxmldsig's transform
-// canonicalizes both (excC14N);
+// canonical SignedInfo with a configured key. goxmldsig's canonicalizer
+// makes both canonical forms;
 // TestVerifyAgreesWithGoxmldsig holds the verdicts to its Validate.
 func (s *signedElement) verify(trusted []*x509.Certificate) (*etree.Element, *sigError) {
 	roots := trusted
@@ -299,10 +299,6 @@ func (s *signedElement) verify(trusted []*x509.Certificate) (*etree.Element, *si
 	}
 	if len(roots) == 0 {
 		return nil, sigFail(SignatureUntrustedKey, "no certificate is configured")
-	}
-	if el := splitText(s.sig); el != nil {
-		return nil, sigFail(SignatureComment, "the text of <%s> is split by a comment or "+
-			"processing instruction", el.FullTag())
 	}
 
 	// The enveloped transform: the element without its Signature.
@@ -358,18 +354,25 @@ type canonicalForm struct {
 }
 
 // canonical detaches el without the given children and canonicalizes it
-// with the exclusive c14n algorithm alg, which inspect has checked, and
-// the inclusive prefix list.
+// with goxmldsig's exclusive canonicalizer for alg, which inspect has
+// checked, and the inclusive prefix list.
 func canonical(el *etree.Element, alg, prefixes string, without ...*etree.Element) (
 	canonicalForm, error) {
+	var c dsig.Canonicalizer
+	switch alg {
+	case algExcC14N:
+		c = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixes)
+	case algExcC14NComments:
+		c = dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList(prefixes)
+	default:
+		return canonicalForm{}, fmt.Errorf("c14n %q is not exclusive c14n", alg)
+	}
 	detached, err := detach(el, prefixes, without...)
 	if err != nil {
 		return canonicalForm{}, err
 	}
-	if alg != algExcC14N && alg != algExcC14NComments {
-		return canonicalForm{}, fmt.Errorf("c14n %q is not exclusive c14n", alg)
-	}
-	b, err := excC14N(detached, prefixes, alg == algExcC14NComments)
+	// The canonicalizer rewrites detached in place, then serializes it.
+	b, err := c.Canonicalize(detached)
 	if err != nil {
 		return canonicalForm{}, err
 	}
@@ -414,16 +417,6 @@ func splitText(el *etree.Element) *etree.Element {
 		}
 	})
 	return found
-}
-
-func clampTime(t, lo, hi time.Time) time.Time {
-	if t.Before(lo) {
-		return lo
-	}
-	if t.After(hi) {
-		return hi
-	}
-	return t
 }
 
 func (s *signedElement) sha1() bool {

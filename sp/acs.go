@@ -136,7 +136,8 @@ func answeredRequest(field string, live []pendingRequest) *pendingRequest {
 			return nil
 		}
 		start, ok := tok.(xml.StartElement)
-		if !ok {
+		if !ok || start.Name.Local != "Response" &&
+			start.Name.Local != "SubjectConfirmationData" {
 			continue
 		}
 		for _, a := range start.Attr {

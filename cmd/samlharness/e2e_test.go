@@ -276,6 +276,22 @@ func TestJUnitUnwritable(t *testing.T) {
 	}
 }
 
+func TestJUnitDash(t *testing.T) {
+	t.Parallel()
+	res := runAt(t, time.Now(), "", "login", "--junit", "-")
+	assert.Equal(t, exitUsage, res.code)
+	assert.Empty(t, res.stdout)
+	assert.Contains(t, res.stderr, "--junit -: give a file name")
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	res := runAt(t, time.Now(), "", "--version")
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	// Tests run from a checkout: the module version is "(devel)".
+	assert.Regexp(t, `^samlharness version \(devel\)`, res.stdout)
+}
+
 func TestCheckJUnit(t *testing.T) {
 	useCache(t)
 	now := time.Now()
