@@ -325,6 +325,15 @@ func (v *validation) checkInResponseTo() {
 			"no InResponseTo (IdP-initiated)",
 			"an IdP-initiated login, refused by the policy (unsolicited: reject)")
 	case slices.Contains(v.exp.RequestIDs, got):
+		if claim := v.exp.ClaimRequest; claim != nil && v.trusted {
+			relayState, ok := claim(got)
+			if !ok {
+				v.add(InResponseToUnknown, Fail, want, got, "another Response to this "+
+					"AuthnRequest is being accepted; a request is answered once")
+				return
+			}
+			v.sentRelayState, v.requestClaimed = relayState, true
+		}
 		v.add(InResponseToOK, Pass, want, got, "")
 	case slices.Contains(v.exp.ExpiredRequestIDs, got):
 		v.add(InResponseToExpired, Fail, want, got, "")
@@ -335,20 +344,24 @@ func (v *validation) checkInResponseTo() {
 
 func (v *validation) checkRelayState() {
 	got := v.exp.GotRelayState
-	if !v.exp.CheckRelayState {
+	sent, check := v.exp.RelayState, v.exp.CheckRelayState
+	if v.requestClaimed {
+		sent, check = v.sentRelayState, true
+	}
+	if !check {
 		v.r.Add(Check{Code: RelayStateOK, Status: Skip, Actual: got,
 			Message: "not checked: the SP sent no RelayState to compare with"})
 		return
 	}
-	if got == v.exp.RelayState {
-		v.add(RelayStateOK, Pass, v.exp.RelayState, got, "")
+	if got == sent {
+		v.add(RelayStateOK, Pass, sent, got, "")
 		return
 	}
 	msg := "the RelayState was changed on the way"
 	if got == "" {
 		msg = "the RelayState was dropped"
 	}
-	v.add(RelayStateChanged, Fail, v.exp.RelayState, got, msg)
+	v.add(RelayStateChanged, Fail, sent, got, msg)
 }
 
 func (v *validation) checkReplay() {
@@ -357,6 +370,10 @@ func (v *validation) checkReplay() {
 	switch {
 	case v.exp.Replay == nil:
 		v.skip(ReplayOK, "not checked: no replay cache (offline check)")
+	case !v.trusted:
+		// An unsigned message must neither hold a real Assertion's ID in
+		// the cache nor learn whether that ID was used.
+		v.skip(ReplayOK, "not checked: no verified signature covers the Assertion")
 	case id == "":
 		v.skip(ReplayOK, "not checked: no Assertion ID")
 	default:

@@ -88,6 +88,15 @@ type Expected struct {
 	// DecryptionKey is the SP private key for an EncryptedAssertion.
 	DecryptionKey crypto.PrivateKey
 
+	// ClaimRequest, when set, is called with the InResponseTo the
+	// in-response-to check finds among RequestIDs (from signed content
+	// only). It claims that request for this Response, so that no other
+	// Response to it can be accepted meanwhile, and returns the RelayState
+	// the SP sent with it, which the relay-state check then compares, and
+	// true; false when another Response has claimed the request. The
+	// caller forgets or releases the request once the report is made.
+	ClaimRequest func(id string) (relayState string, ok bool)
+
 	// Replay records an Assertion ID and returns [ReplayOK] when it is
 	// fresh, [ReplayDetected] when it was used before, or [ReplayCacheFull]
 	// when it cannot be remembered. nil skips the replay check.

@@ -165,6 +165,10 @@ type validation struct {
 	// respSigned is set when the Response's own signature verified, so
 	// that its attributes (InResponseTo) are signed too.
 	respSigned bool
+	// requestClaimed is set when ClaimRequest claimed the request the
+	// Response answers; sentRelayState is the RelayState sent with it.
+	requestClaimed bool
+	sentRelayState string
 	// decryptErr is why the EncryptedAssertion could not be decrypted.
 	decryptErr error
 	// attrs are the assertion's attributes by Name, in document order.

@@ -1,8 +1,6 @@
 package sp
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
@@ -42,8 +40,8 @@ func (s *SP) Handler() http.Handler {
 //   - caps the body at the configured size (413);
 //   - reads the SAMLResponse and RelayState form fields (400 without one);
 //   - finds the AuthnRequests the browser's session cookie has outstanding,
-//     and expired ones; the one the Response's InResponseTo names sets the
-//     RelayState that must come back;
+//     and expired ones; the one the signed InResponseTo names is claimed
+//     while the Response is judged, and its RelayState must come back;
 //   - decodes the SAMLResponse, base64 as the binding has it (see
 //     [assertions.ValidatePost]);
 //   - validates it with the configuration, the policy, the SP's clock,
@@ -79,9 +77,13 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 	exp.GotRelayState = r.PostForm.Get("RelayState")
 	live, expired := s.requests.of(sessionOf(r), now)
 	exp.RequestIDs, exp.ExpiredRequestIDs = ids(live), ids(expired)
-	answered := answeredRequest(field, live)
-	if answered != nil {
-		exp.RelayState, exp.CheckRelayState = answered.relayState, true
+	var answered string
+	exp.ClaimRequest = func(id string) (string, bool) {
+		relayState, ok := s.requests.claim(id)
+		if ok {
+			answered = id
+		}
+		return relayState, ok
 	}
 	var claimed string
 	exp.Replay = func(id string) assertions.Code {
@@ -104,8 +106,12 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 			s.replay.release(claimed)
 		}
 	}
-	if answered != nil && report.Accepted {
-		s.requests.consume(answered.id)
+	if answered != "" {
+		if report.Accepted {
+			s.requests.consume(answered)
+		} else {
+			s.requests.release(answered)
+		}
 	}
 	s.log.Info("acs", "accepted", report.Accepted, "failed", report.Failed(),
 		"in_response_to", report.InResponseTo)
@@ -113,44 +119,6 @@ func (s *SP) serveACS(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("acs claims", "nameid", report.Claims.NameID)
 	}
 	s.writeReport(w, r, report)
-}
-
-// answeredRequest returns the request of live that the Response names, or
-// nil. It reads the InResponseTo attributes before any check, the
-// Response's and the SubjectConfirmationData's, to choose the RelayState
-// to expect and the request to forget once the login is accepted; the
-// in-response-to check then judges them with the rest, from signed
-// content only.
-func answeredRequest(field string, live []pendingRequest) *pendingRequest {
-	if len(live) == 0 {
-		return nil
-	}
-	msg, err := assertions.Decode([]byte(field), assertions.DefaultLimits)
-	if err != nil {
-		return nil
-	}
-	dec := xml.NewDecoder(bytes.NewReader(msg.XML))
-	for {
-		tok, err := dec.RawToken()
-		if err != nil {
-			return nil
-		}
-		start, ok := tok.(xml.StartElement)
-		if !ok || start.Name.Local != "Response" &&
-			start.Name.Local != "SubjectConfirmationData" {
-			continue
-		}
-		for _, a := range start.Attr {
-			if a.Name.Local != "InResponseTo" || a.Name.Space != "" {
-				continue
-			}
-			for i := range live {
-				if live[i].id == a.Value {
-					return &live[i]
-				}
-			}
-		}
-	}
 }
 
 func wantsJSON(r *http.Request) bool {

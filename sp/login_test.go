@@ -359,3 +359,44 @@ func TestACSTakesBase64Only(t *testing.T) {
 		assert.Equal(t, tt.want, got, tt.name)
 	}
 }
+
+// TestACSOneAnswerPerRequest posts two Responses to one AuthnRequest at
+// the same time, many times over: exactly one may be accepted, the other
+// fails in-response-to.unknown, as it does when sent after the first.
+func TestACSOneAnswerPerRequest(t *testing.T) {
+	t.Parallel()
+	r := newLoginRig(t, sp.Policy{}, nil)
+	for range 20 {
+		target, cookie := r.start(t)
+		forms := []url.Values{r.answer(t, target), r.answer(t, target)}
+		results := make([][]assertions.Code, len(forms))
+		var wg sync.WaitGroup
+		for i, form := range forms {
+			wg.Go(func() {
+				req := httptest.NewRequest(http.MethodPost, r.sp.ACSURL(),
+					strings.NewReader(form.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Accept", "application/json")
+				req.AddCookie(cookie)
+				rec := httptest.NewRecorder()
+				r.sp.Handler().ServeHTTP(rec, req)
+				var rep assertions.Report
+				if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
+					results[i] = []assertions.Code{"unreadable"}
+					return
+				}
+				results[i] = rep.Failed()
+			})
+		}
+		wg.Wait()
+		accepted := 0
+		for _, failed := range results {
+			if len(failed) == 0 {
+				accepted++
+			} else {
+				assert.Equal(t, []assertions.Code{assertions.InResponseToUnknown}, failed)
+			}
+		}
+		assert.Equal(t, 1, accepted, "%v", results)
+	}
+}

@@ -24,6 +24,8 @@ type pendingRequest struct {
 	// forget is when the store drops the entry; until then an expired
 	// request is still told apart from one never sent.
 	forget time.Time
+	// claimed is set while a Response to the request is being judged.
+	claimed bool
 }
 
 // requestStore remembers the AuthnRequests each browser session started,
@@ -99,6 +101,29 @@ func (s *requestStore) of(session string, now time.Time) (live, expired []pendin
 	slices.SortFunc(live, byID)
 	slices.SortFunc(expired, byID)
 	return live, expired
+}
+
+// claim marks the request id as being answered and returns the RelayState
+// sent with it; false when it is unknown or already claimed, so that two
+// Responses posted at once cannot both answer it.
+func (s *requestStore) claim(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.byID[id]
+	if p == nil || p.claimed {
+		return "", false
+	}
+	p.claimed = true
+	return p.relayState, true
+}
+
+// release gives back a claim when the login was refused.
+func (s *requestStore) release(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p := s.byID[id]; p != nil {
+		p.claimed = false
+	}
 }
 
 // consume forgets the request id once a login answered it.
