@@ -65,11 +65,21 @@ func SplitCapture(name string, data []byte) ([]Captured, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(found) == 0 {
+	switch {
+	case len(found) == 0:
 		return nil, fmt.Errorf("%s: the capture holds no POST with a SAMLResponse", name)
+	case len(found) > MaxCaptured:
+		return nil, fmt.Errorf("%s: the capture holds %d POSTs with a SAMLResponse; at "+
+			"most %d are checked at once: export only the login that failed", name,
+			len(found), MaxCaptured)
 	}
 	return found, nil
 }
+
+// MaxCaptured is how many SAMLResponses [SplitCapture] takes from one
+// capture: a browser session holds a few logins, and each message may
+// inflate to [DefaultLimits].MaxBytes.
+const MaxCaptured = 50
 
 // formWithoutResponse returns the field names of b when b is a urlencoded
 // form body without a SAMLResponse field, and nil otherwise: every part

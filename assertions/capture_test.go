@@ -1,6 +1,7 @@
 package assertions_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -76,4 +77,19 @@ func TestIssueInstant(t *testing.T) {
 
 	_, err = assertions.IssueInstant([]byte(`<samlp:Response/>`))
 	assert.Error(t, err)
+}
+
+func TestSplitCaptureBounded(t *testing.T) {
+	t.Parallel()
+	entry := `{"request":{"method":"POST","url":"https://iam.twilio.com/acs",` +
+		`"postData":{"text":"SAMLResponse=UEhO"}}}`
+	har := func(n int) string {
+		return `{"log":{"entries":[` + strings.TrimSuffix(strings.Repeat(entry+",", n), ",") +
+			`]}}`
+	}
+	got, err := assertions.SplitCapture("in", []byte(har(assertions.MaxCaptured)))
+	require.NoError(t, err)
+	assert.Len(t, got, assertions.MaxCaptured)
+	_, err = assertions.SplitCapture("in", []byte(har(assertions.MaxCaptured+1)))
+	assert.ErrorContains(t, err, "at most 50 are checked at once")
 }

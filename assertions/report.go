@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // ReportVersion is the version of the JSON report schema. It changes only
@@ -91,8 +92,26 @@ func (r *Report) Add(c Check) {
 	if c.Message == "" {
 		c.Message = c.Code.Summary()
 	}
+	c.Expected, c.Actual = clip(c.Expected), clip(c.Actual)
 	r.Checks = append(r.Checks, c)
 	r.Accepted = !r.hasFailure()
+}
+
+// maxValue is the longest expected or actual value a report keeps: real
+// ones are URLs and short names, and a message may carry megabytes.
+const maxValue = 1024
+
+// clip shortens s to maxValue bytes, on a character boundary, and says how
+// long it was.
+func clip(s string) string {
+	if len(s) <= maxValue {
+		return s
+	}
+	cut := maxValue
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 func (r *Report) hasFailure() bool {

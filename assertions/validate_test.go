@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"net/url"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -411,5 +413,23 @@ func TestXMLDeclaration(t *testing.T) {
 		`<?xml version="1.0" standalone="maybe"?>`} {
 		rep := Validate([]byte(d+body), validExpected())
 		assert.Equal(t, []Code{DecodeMalformed}, rep.Failed(), d)
+	}
+}
+
+// TestReportClipsValues: a Response whose Issuers are 256 KiB long each is
+// reported with the start of the Issuer and its length, not all of it.
+func TestReportClipsValues(t *testing.T) {
+	t.Parallel()
+	spec := validSpec()
+	spec.Issuer = strings.Repeat("é", 1<<17) // 256 KiB of two-byte characters
+	rep := Validate(signed(t, spec, SignBoth, testKeys()[0], ""), validExpected())
+	require.Contains(t, rep.Failed(), IssuerMismatch)
+	for _, c := range rep.Checks {
+		assert.LessOrEqual(t, len(c.Actual), 1100, c.Code)
+		assert.True(t, utf8.ValidString(c.Actual), c.Code)
+		if c.Code == IssuerMismatch {
+			assert.True(t, strings.HasSuffix(c.Actual, fmt.Sprintf("… (%d bytes)", 1<<18)),
+				c.Actual[len(c.Actual)-40:])
+		}
 	}
 }
