@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -76,7 +78,7 @@ func newServer(p *IdP, ln net.Listener) *Server {
 		idp:      p,
 		listener: ln,
 		srv: &http.Server{
-			Handler:           p.Handler(),
+			Handler:           onlyHosts(p.Handler(), p.cfg.SignInURL, p.cfg.IssuerURL),
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          slog.NewLogLogger(p.log.Handler(), slog.LevelWarn),
 		},
@@ -130,4 +132,28 @@ func (s *Server) Close() {
 	}
 	_ = s.srv.Close()
 	<-s.served
+}
+
+// onlyHosts answers requests whose Host is a loopback address, localhost
+// or the host of one of the URLs, and refuses others with 421: a web page
+// that rebinds its own name to 127.0.0.1 cannot read a signed Response.
+func onlyHosts(h http.Handler, urls ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if name, _, err := net.SplitHostPort(host); err == nil {
+			host = name
+		}
+		ok := host == "localhost" || net.ParseIP(strings.Trim(host, "[]")).IsLoopback()
+		for _, u := range urls {
+			if p, err := url.Parse(u); err == nil && strings.EqualFold(p.Hostname(), host) {
+				ok = true
+			}
+		}
+		if !ok {
+			http.Error(w, "idpmock: this server answers for loopback addresses and "+
+				"the IAM Identity Center portal host only", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

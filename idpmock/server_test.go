@@ -72,3 +72,33 @@ func TestUnstartedServerClose(t *testing.T) {
 	s.Close()
 	assert.Panics(t, s.Start)
 }
+
+// TestServerHosts: the server answers for loopback and the portal's own
+// host (a client routing the real URL to it), and refuses any other Host
+// with 421, so that a page rebinding its name to 127.0.0.1 reads nothing.
+func TestServerHosts(t *testing.T) {
+	t.Parallel()
+	p := newIdP(t, frontlineConfig(t))
+	s := idpmock.NewServer(p)
+	defer s.Close()
+	portal, err := url.Parse(p.Config().SignInURL)
+	require.NoError(t, err)
+	for host, want := range map[string]int{
+		"":                        http.StatusOK, // the listener's own address
+		"localhost:8080":          http.StatusOK,
+		portal.Host:               http.StatusOK,
+		"rebind.example":          http.StatusMisdirectedRequest,
+		"rebind.example:8080":     http.StatusMisdirectedRequest,
+		"portal.example.com:8080": http.StatusMisdirectedRequest,
+	} {
+		req, err := http.NewRequest(http.MethodGet, s.URL()+"/start", nil)
+		require.NoError(t, err)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, want, resp.StatusCode, host)
+	}
+}

@@ -239,3 +239,29 @@ func validFieldAt(t *testing.T, k *fixtures.AttackKit, at time.Time) []byte {
 	require.NoError(t, err)
 	return []byte(base64.StdEncoding.EncodeToString(xml))
 }
+
+// TestServerHosts: the server answers for loopback and iam.twilio.com (a
+// client routing the real URLs to it), and refuses any other Host with
+// 421, so that a page rebinding its name to 127.0.0.1 reads nothing.
+func TestServerHosts(t *testing.T) {
+	t.Parallel()
+	srv, _ := startSP(t, kit(t).Frontline)
+	for host, want := range map[string]int{
+		"":                    http.StatusOK, // the listener's own address
+		"[::1]:8443":          http.StatusOK,
+		"iam.twilio.com":      http.StatusOK,
+		"rebind.example":      http.StatusMisdirectedRequest,
+		"iam.twilio.com.evil": http.StatusMisdirectedRequest,
+	} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL()+"/v2/saml2/metadata/"+
+			srv.SP().Config().RealmSID, nil)
+		require.NoError(t, err)
+		if host != "" {
+			req.Host = host
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		assert.Equal(t, want, resp.StatusCode, host)
+	}
+}

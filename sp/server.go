@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 )
@@ -45,7 +47,7 @@ func Listen(s *SP, addr string) (*Server, error) {
 		return nil, fmt.Errorf("sp: listen on %s: %w", addr, err)
 	}
 	srv := &Server{sp: s, listener: ln, started: true, srv: &http.Server{
-		Handler:           s.Handler(),
+		Handler:           onlyHosts(s.Handler(), TwilioBase),
 		ReadHeaderTimeout: 10 * time.Second,
 	}}
 	go func() {
@@ -90,4 +92,28 @@ func requireLoopback(addr string) error {
 		return nil
 	}
 	return errors.New("sp: refusing to listen on " + addr + ": loopback only")
+}
+
+// onlyHosts answers requests whose Host is a loopback address, localhost
+// or the host of one of the URLs, and refuses others with 421: a web page
+// that rebinds its own name to 127.0.0.1 cannot read what the server says.
+func onlyHosts(h http.Handler, urls ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if name, _, err := net.SplitHostPort(host); err == nil {
+			host = name
+		}
+		ok := host == "localhost" || net.ParseIP(strings.Trim(host, "[]")).IsLoopback()
+		for _, u := range urls {
+			if p, err := url.Parse(u); err == nil && strings.EqualFold(p.Hostname(), host) {
+				ok = true
+			}
+		}
+		if !ok {
+			http.Error(w, "sp: this server answers for loopback addresses and "+
+				strings.Join(urls, ", ")+" only", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
