@@ -157,7 +157,14 @@ func (s *SP) serveLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	start, err := s.StartLogin(r.Form.Get("workspace"), sessionOf(r))
+	// Keep a session the SP made, for logins started in several tabs; a
+	// value it never made (planted by another page on this host) is
+	// replaced.
+	session := sessionOf(r)
+	if !s.requests.knows(session) {
+		session = ""
+	}
+	start, err := s.StartLogin(r.Form.Get("workspace"), session)
 	if errors.Is(err, ErrUnknownWorkspace) {
 		s.log.Info("login refused", "reason", "unknown workspace")
 		s.renderLogin(w, http.StatusNotFound, WorkspaceNotFound, r.Form.Get("workspace"))

@@ -400,3 +400,29 @@ func TestACSOneAnswerPerRequest(t *testing.T) {
 		assert.Equal(t, 1, accepted, "%v", results)
 	}
 }
+
+// TestSessionNotFixed: a session cookie the SP never made (planted by
+// another page on the host) is replaced at login start; one it made is
+// kept, so that logins started in two tabs both stay answerable.
+func TestSessionNotFixed(t *testing.T) {
+	t.Parallel()
+	r := newLoginRig(t, sp.Policy{}, nil)
+	startWith := func(cookie *http.Cookie) *http.Cookie {
+		req := httptest.NewRequest(http.MethodGet, sp.TwilioBase+"/login?workspace=example", nil)
+		if cookie != nil {
+			req.AddCookie(cookie)
+		}
+		rec := httptest.NewRecorder()
+		r.sp.Handler().ServeHTTP(rec, req)
+		cookies := rec.Result().Cookies()
+		require.Len(t, cookies, 1)
+		return cookies[0]
+	}
+	planted := &http.Cookie{Name: "frontline_sso_session",
+		Value: "00112233445566778899aabbccddeeff"}
+	got := startWith(planted)
+	assert.NotEqual(t, planted.Value, got.Value)
+
+	again := startWith(got)
+	assert.Equal(t, got.Value, again.Value)
+}

@@ -103,6 +103,22 @@ func (s *requestStore) of(session string, now time.Time) (live, expired []pendin
 	return live, expired
 }
 
+// knows reports whether session has a request in the store, so that the
+// SP made it.
+func (s *requestStore) knows(session string) bool {
+	if session == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.byID {
+		if p.session == session {
+			return true
+		}
+	}
+	return false
+}
+
 // claim marks the request id as being answered and returns the RelayState
 // sent with it; false when it is unknown or already claimed, so that two
 // Responses posted at once cannot both answer it.
