@@ -204,13 +204,20 @@ func tracerPost(raw json.RawMessage) url.Values {
 	return form
 }
 
-// pathOnly drops the query and fragment of a Captured URL.
+// pathOnly drops the query, the fragment, the user info and the path
+// parameters of a Captured URL.
 func pathOnly(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(unparsable URL)"
 	}
-	return u.Scheme + "://" + u.Host + u.Path
+	// A path parameter (/acs;jsessionid=...) is a session as much as a
+	// cookie is: keep each segment up to its ';'.
+	segments := strings.Split(u.Path, "/")
+	for i, seg := range segments {
+		segments[i], _, _ = strings.Cut(seg, ";")
+	}
+	return u.Scheme + "://" + u.Host + strings.Join(segments, "/")
 }
 
 // IssueInstant returns the IssueInstant of the Response in data (raw XML,

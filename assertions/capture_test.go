@@ -22,7 +22,7 @@ func TestSplitCapture(t *testing.T) {
 			want: []assertions.Captured{{Source: "in", Data: []byte("PHNhbWxwOlJlc3BvbnNlLz4=")}}},
 		{name: "HAR keeps the path only",
 			input: `{"log":{"entries":[{"request":{"method":"GET","url":"https://a/"}},` +
-				`{"request":{"method":"POST","url":"https://iam.twilio.com/acs?sid=1#x",` +
+				`{"request":{"method":"POST","url":"https://iam.twilio.com/acs;jsessionid=s1?sid=1#x",` +
 				`"postData":{"text":"SAMLResponse=UEhO&RelayState=r%201"}}}]}}`,
 			want: []assertions.Captured{{Source: "HAR entry 2: POST https://iam.twilio.com/acs",
 				Data: []byte("UEhO"), RelayState: "r 1"}}},
