@@ -50,7 +50,8 @@ func NewUnstartedServer(p *IdP) *Server {
 // such as 127.0.0.1:8080 or [::1]:0. Unlike [NewServer] it returns an
 // error when the address cannot be had.
 func Listen(p *IdP, addr string) (*Server, error) {
-	if err := requireLoopback(addr); err != nil {
+	addr, err := loopbackAddr(addr)
+	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -62,15 +63,21 @@ func Listen(p *IdP, addr string) (*Server, error) {
 	return s, nil
 }
 
-func requireLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+// loopbackAddr returns addr if its host is a loopback address, and with
+// 127.0.0.1 for localhost, a name that resolves elsewhere; it refuses
+// any other host.
+func loopbackAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("idpmock: listen address %q: %w", addr, err)
+		return "", fmt.Errorf("idpmock: listen address %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return nil
+	if host == "localhost" {
+		return net.JoinHostPort("127.0.0.1", port), nil
 	}
-	return fmt.Errorf("idpmock: refusing to listen on %s: loopback only", addr)
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return addr, nil
+	}
+	return "", fmt.Errorf("idpmock: refusing to listen on %s: loopback only", addr)
 }
 
 func newServer(p *IdP, ln net.Listener) *Server {

@@ -102,3 +102,28 @@ func TestServerHosts(t *testing.T) {
 		assert.Equal(t, want, resp.StatusCode, host)
 	}
 }
+
+// TestListenLoopbackOnly: Listen binds loopback addresses, and localhost
+// as 127.0.0.1 rather than wherever the name resolves; it refuses any
+// other address before listening.
+func TestListenLoopbackOnly(t *testing.T) {
+	t.Parallel()
+	p := newIdP(t, frontlineConfig(t))
+	for addr, want := range map[string]string{
+		"127.0.0.1:0": "127.0.0.1", "localhost:0": "127.0.0.1", "[::1]:0": "::1"} {
+		s, err := idpmock.Listen(p, addr)
+		if want == "::1" && err != nil {
+			t.Logf("no IPv6 loopback here: %v", err)
+			continue
+		}
+		require.NoError(t, err, addr)
+		u, err := url.Parse(s.URL())
+		require.NoError(t, err)
+		assert.Equal(t, want, u.Hostname(), addr)
+		s.Close()
+	}
+	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:8080", "example.com:80"} {
+		_, err := idpmock.Listen(p, addr)
+		assert.ErrorContains(t, err, "loopback only", addr)
+	}
+}

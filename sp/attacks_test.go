@@ -265,3 +265,18 @@ func TestServerHosts(t *testing.T) {
 		assert.Equal(t, want, resp.StatusCode, host)
 	}
 }
+
+// TestListenLoopbackOnly: as idpmock's, for the SP's server.
+func TestListenLoopbackOnly(t *testing.T) {
+	t.Parallel()
+	s, err := sp.New(kit(t).Frontline)
+	require.NoError(t, err)
+	srv, err := sp.Listen(s, "localhost:0")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), srv.URL())
+	srv.Close()
+	for _, addr := range []string{"0.0.0.0:0", ":0", "192.0.2.1:8443"} {
+		_, err := sp.Listen(s, addr)
+		assert.ErrorContains(t, err, "loopback only", addr)
+	}
+}

@@ -39,7 +39,8 @@ func NewServer(s *SP) *Server {
 // Listen starts a server for s on addr, which must be a loopback address
 // such as 127.0.0.1:8443 or [::1]:0.
 func Listen(s *SP, addr string) (*Server, error) {
-	if err := requireLoopback(addr); err != nil {
+	addr, err := loopbackAddr(addr)
+	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -83,15 +84,21 @@ func (srv *Server) Close() {
 	}
 }
 
-func requireLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+// loopbackAddr returns addr if its host is a loopback address, and with
+// 127.0.0.1 for localhost, a name that resolves elsewhere; it refuses
+// any other host.
+func loopbackAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("sp: listen address %q: %w", addr, err)
+		return "", fmt.Errorf("sp: listen address %q: %w", addr, err)
 	}
-	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
-		return nil
+	if host == "localhost" {
+		return net.JoinHostPort("127.0.0.1", port), nil
 	}
-	return errors.New("sp: refusing to listen on " + addr + ": loopback only")
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return addr, nil
+	}
+	return "", fmt.Errorf("sp: refusing to listen on %s: loopback only", addr)
 }
 
 // onlyHosts answers requests whose Host is a loopback address, localhost
