@@ -33,7 +33,7 @@ func Decode(input []byte, limits Limits) (*Message, error) {
 	lim := limits.orDefault()
 	input = trimBOM(bytes.TrimSpace(input))
 	if len(input) == 0 {
-		return nil, fmt.Errorf("assertions: %w: empty input", DecodeMalformed)
+		return nil, decodeFail(DecodeMalformed, "empty input")
 	}
 	if input[0] == '<' {
 		if len(input) > lim.MaxBytes {
@@ -51,15 +51,13 @@ func Decode(input []byte, limits Limits) (*Message, error) {
 			msg.RelayState, msg.HasRelayState = form.Get("RelayState"), true
 		}
 		if len(encoded) == 0 {
-			return nil, fmt.Errorf("assertions: %w: form body has no SAMLResponse field",
-				DecodeMalformed)
+			return nil, decodeFail(DecodeMalformed, "form body has no SAMLResponse field")
 		}
 	}
 
 	raw, err := decodeBase64(encoded)
 	if err != nil {
-		return nil, fmt.Errorf("assertions: %w: not XML, base64 or a form body: %v",
-			DecodeMalformed, err)
+		return nil, decodeFail(DecodeMalformed, "not XML, base64 or a form body: %v", err)
 	}
 	raw = trimBOM(bytes.TrimSpace(raw))
 	if len(raw) > 0 && raw[0] == '<' {
@@ -79,7 +77,7 @@ func Decode(input []byte, limits Limits) (*Message, error) {
 	}
 	inflated = trimBOM(bytes.TrimSpace(inflated))
 	if len(inflated) == 0 || inflated[0] != '<' {
-		return nil, fmt.Errorf("assertions: %w: decoded data is not XML", DecodeMalformed)
+		return nil, decodeFail(DecodeMalformed, "decoded data is not XML")
 	}
 	if msg.Encoding == "" {
 		msg.Encoding = "base64+deflate"
@@ -88,8 +86,22 @@ func Decode(input []byte, limits Limits) (*Message, error) {
 	return msg, nil
 }
 
+// A decodeError is a message that does not decode, or breaks a limit,
+// with its code; errors.Is matches the code.
+type decodeError struct {
+	code   Code
+	detail string
+}
+
+func (e *decodeError) Error() string { return "assertions: " + string(e.code) + ": " + e.detail }
+func (e *decodeError) Unwrap() error { return e.code }
+
+func decodeFail(code Code, format string, args ...any) error {
+	return &decodeError{code: code, detail: fmt.Sprintf(format, args...)}
+}
+
 func errTooLarge(what string, limit int) error {
-	return fmt.Errorf("assertions: %w: %s larger than %d bytes", DecodeLimit, what, limit)
+	return decodeFail(DecodeLimit, "%s larger than %d bytes", what, limit)
 }
 
 func trimBOM(b []byte) []byte {
@@ -138,8 +150,7 @@ func inflate(b []byte, limit int) ([]byte, error) {
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, fmt.Errorf("assertions: %w: not XML, base64 or DEFLATE data: %v",
-			DecodeMalformed, err)
+		return nil, decodeFail(DecodeMalformed, "not XML, base64 or DEFLATE data: %v", err)
 	}
 	if len(out) > limit {
 		return nil, errTooLarge("inflated data", limit)

@@ -63,8 +63,8 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	// Every element costs at least one '<': refuse a document with far
 	// more markup than MaxElements before building its tree.
 	if n := bytes.Count(data, []byte("<")); n > 2*lim.MaxElements+1024 {
-		return nil, fmt.Errorf("assertions: %w: %d '<' characters, more markup than "+
-			"%d elements make", DecodeLimit, n, lim.MaxElements)
+		return nil, decodeFail(DecodeLimit, "%d '<' characters, more markup than "+
+			"%d elements make", n, lim.MaxElements)
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.MaxDepth
@@ -73,30 +73,28 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	doc.ReadSettings.PreserveDuplicateAttrs = true
 	if err := doc.ReadFromBytes(data); err != nil {
 		if errors.Is(err, etree.ErrMaxDepth) {
-			return nil, fmt.Errorf("assertions: %w: nesting deeper than %d",
-				DecodeLimit, lim.MaxDepth)
+			return nil, decodeFail(DecodeLimit, "nesting deeper than %d", lim.MaxDepth)
 		}
 		// A DOCTYPE whose entities were then used fails as undefined
 		// entities: name the DOCTYPE, the cause.
 		for _, tok := range doc.Child {
 			if d, ok := tok.(*etree.Directive); ok {
-				return nil, fmt.Errorf("assertions: %w: <!%.40s>: %v", DecodeDoctype,
+				return nil, decodeFail(DecodeDoctype, "<!%.40s>: %v",
 					d.Data, err)
 			}
 		}
-		return nil, fmt.Errorf("assertions: %w: %v", DecodeMalformed, err)
+		return nil, decodeFail(DecodeMalformed, "%v", err)
 	}
 	roots := 0
 	for _, tok := range doc.Child {
 		switch t := tok.(type) {
 		case *etree.Directive:
-			return nil, fmt.Errorf("assertions: %w: <!%.40s>", DecodeDoctype, t.Data)
+			return nil, decodeFail(DecodeDoctype, "<!%.40s>", t.Data)
 		case *etree.Element:
 			roots++
 		case *etree.CharData:
 			if strings.TrimSpace(t.Data) != "" {
-				return nil, fmt.Errorf("assertions: %w: text outside the root element",
-					DecodeMalformed)
+				return nil, decodeFail(DecodeMalformed, "text outside the root element")
 			}
 		}
 	}
@@ -106,10 +104,10 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	root := doc.Root()
 	switch {
 	case root == nil:
-		return nil, fmt.Errorf("assertions: %w: no root element", DecodeMalformed)
+		return nil, decodeFail(DecodeMalformed, "no root element")
 	case roots > 1:
 		// encoding/xml reads on past the root; an XML parser stops there.
-		return nil, fmt.Errorf("assertions: %w: %d root elements", DecodeMalformed, roots)
+		return nil, decodeFail(DecodeMalformed, "%d root elements", roots)
 	}
 
 	if err := checkTree(root, lim); err != nil {
@@ -117,8 +115,7 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	}
 
 	if !is(root, NamespaceProtocol, "Response") {
-		return nil, fmt.Errorf("assertions: %w: root is <%s> in namespace %q",
-			DecodeNotResponse, root.FullTag(), root.NamespaceURI())
+		return nil, decodeFail(DecodeNotResponse, "root is <%s> in namespace %q", root.FullTag(), root.NamespaceURI())
 	}
 	return doc, nil
 }
@@ -145,14 +142,13 @@ func checkXMLDecl(doc *etree.Document) error {
 				m := xmlDeclRE.FindStringSubmatch(t.Inst)
 				switch {
 				case t.Target != "xml" || !top || i != 0:
-					bad = fmt.Errorf("assertions: %w: an XML declaration (<?%s?>) after "+
-						"the start of the document", DecodeMalformed, t.Target)
+					bad = decodeFail(DecodeMalformed, "an XML declaration (<?%s?>) after "+
+						"the start of the document", t.Target)
 				case m == nil:
-					bad = fmt.Errorf("assertions: %w: a malformed XML declaration: %.60q",
-						DecodeMalformed, t.Inst)
+					bad = decodeFail(DecodeMalformed, "a malformed XML declaration: %.60q", t.Inst)
 				case m[1] != "" && !strings.EqualFold(m[1], "UTF-8"):
-					bad = fmt.Errorf("assertions: %w: the XML declaration names the "+
-						"encoding %s; SAML is read as UTF-8", DecodeMalformed, m[1])
+					bad = decodeFail(DecodeMalformed, "the XML declaration names the "+
+						"encoding %s; SAML is read as UTF-8", m[1])
 				}
 			case *etree.Element:
 				visit(t.Child, false)
@@ -182,15 +178,13 @@ func checkTree(root *etree.Element, lim Limits) error {
 	walk = func(el *etree.Element, scope map[string]string) error {
 		elements++
 		if elements > lim.MaxElements {
-			return fmt.Errorf("assertions: %w: more than %d elements",
-				DecodeLimit, lim.MaxElements)
+			return decodeFail(DecodeLimit, "more than %d elements", lim.MaxElements)
 		}
 		if badName(el.Space, el.Tag) {
-			return fmt.Errorf("assertions: %w: element name %q", DecodeMalformed, el.FullTag())
+			return decodeFail(DecodeMalformed, "element name %q", el.FullTag())
 		}
 		if len(el.Attr) > lim.MaxAttributes {
-			return fmt.Errorf("assertions: %w: <%s> has more than %d attributes",
-				DecodeLimit, el.FullTag(), lim.MaxAttributes)
+			return decodeFail(DecodeLimit, "<%s> has more than %d attributes", el.FullTag(), lim.MaxAttributes)
 		}
 		declared := false
 		for _, a := range el.Attr {
@@ -207,25 +201,21 @@ func checkTree(root *etree.Element, lim Limits) error {
 			scope[a.Key] = a.Value // the default namespace under "xmlns"
 		}
 		if namespaces > lim.MaxNamespaces {
-			return fmt.Errorf("assertions: %w: more than %d namespace declarations",
-				DecodeLimit, lim.MaxNamespaces)
+			return decodeFail(DecodeLimit, "more than %d namespace declarations", lim.MaxNamespaces)
 		}
 		if el.Space == "xml" || el.Space == "xmlns" {
-			return fmt.Errorf("assertions: %w: element name %q uses a reserved prefix",
-				DecodeMalformed, el.FullTag())
+			return decodeFail(DecodeMalformed, "element name %q uses a reserved prefix", el.FullTag())
 		}
 		if _, ok := scope[el.Space]; el.Space != "" && !ok {
-			return fmt.Errorf("assertions: %w: <%s> uses the undeclared prefix %q",
-				DecodeMalformed, el.FullTag(), el.Space)
+			return decodeFail(DecodeMalformed, "<%s> uses the undeclared prefix %q", el.FullTag(), el.Space)
 		}
 		for i, a := range el.Attr {
 			if badName(a.Space, a.Key) {
-				return fmt.Errorf("assertions: %w: attribute name %q",
-					DecodeMalformed, a.FullKey())
+				return decodeFail(DecodeMalformed, "attribute name %q", a.FullKey())
 			}
 			space, err := attrNamespace(a, scope)
 			if err != nil {
-				return fmt.Errorf("assertions: %w: <%s>: %v", DecodeMalformed,
+				return decodeFail(DecodeMalformed, "<%s>: %v",
 					el.FullTag(), err)
 			}
 			// etree keeps the last of two equal attributes; XML 1.0
@@ -238,8 +228,7 @@ func checkTree(root *etree.Element, lim Limits) error {
 				}
 				if other, _ := attrNamespace(b, scope); b.Space == a.Space ||
 					space != "" && other == space {
-					return fmt.Errorf("assertions: %w: <%s> has the attribute %s twice",
-						DecodeMalformed, el.FullTag(), a.FullKey())
+					return decodeFail(DecodeMalformed, "<%s> has the attribute %s twice", el.FullTag(), a.FullKey())
 				}
 			}
 		}
@@ -263,15 +252,14 @@ func checkDeclaration(a etree.Attr) error {
 	}
 	switch {
 	case a.Space == "xmlns" && a.Key == "":
-		return fmt.Errorf("assertions: %w: empty prefix declaration", DecodeMalformed)
+		return decodeFail(DecodeMalformed, "empty prefix declaration")
 	case a.Space == "xmlns" && a.Value == "":
 		// encoding/xml accepts it, and a signature can hide behind it.
-		return fmt.Errorf("assertions: %w: prefix %q undeclared", DecodeMalformed, a.Key)
+		return decodeFail(DecodeMalformed, "prefix %q undeclared", a.Key)
 	case prefix == "xmlns", a.Value == namespaceXMLNS,
 		prefix == "xml" && a.Value != namespaceXML,
 		prefix != "xml" && a.Value == namespaceXML:
-		return fmt.Errorf("assertions: %w: %s=%q binds a reserved name or namespace",
-			DecodeMalformed, a.FullKey(), a.Value)
+		return decodeFail(DecodeMalformed, "%s=%q binds a reserved name or namespace", a.FullKey(), a.Value)
 	}
 	return nil
 }

@@ -79,8 +79,8 @@ func ValidateEncoded(input []byte, exp Expected) *Report {
 func ValidatePost(field []byte, exp Expected) *Report {
 	msg, err := Decode(field, DefaultLimits)
 	if err == nil && msg.Encoding != "base64" {
-		err = fmt.Errorf("assertions: %w: the HTTP-POST binding carries base64 of the "+
-			"XML; this SAMLResponse field holds %s", DecodeMalformed, msg.Encoding)
+		err = decodeFail(DecodeMalformed, "the HTTP-POST binding carries base64 of the "+
+			"XML; this SAMLResponse field holds %s", msg.Encoding)
 	}
 	if err != nil {
 		return validate(nil, err, exp)
@@ -94,9 +94,11 @@ func validate(doc *etree.Document, err error, exp Expected) *Report {
 		Checks: make([]Check, 0, checksPerReport)}
 	if err != nil {
 		// The check names the code; the message is the cause.
-		code := decodeCode(err)
-		msg := strings.TrimPrefix(err.Error(), "assertions: ")
-		v.add(code, Fail, "a SAML 2.0 Response", "", strings.TrimPrefix(msg, string(code)+": "))
+		code, msg := DecodeMalformed, err.Error()
+		if de, ok := errors.AsType[*decodeError](err); ok {
+			code, msg = de.code, de.detail
+		}
+		v.add(code, Fail, "a SAML 2.0 Response", "", msg)
 		v.skipRest()
 		return v.r
 	}
@@ -196,15 +198,6 @@ func (v *validation) skipRest() {
 		AuthnStatementOK, AttributesOK, NameIDOK, EmailOK, RolesOK} {
 		v.skip(c, "not checked: the message could not be decoded")
 	}
-}
-
-func decodeCode(err error) Code {
-	for _, c := range []Code{DecodeDoctype, DecodeLimit, DecodeNotResponse} {
-		if errors.Is(err, c) {
-			return c
-		}
-	}
-	return DecodeMalformed
 }
 
 func (v *validation) checkStatus() {
