@@ -87,7 +87,7 @@ func (a *app) caseRows() ([]caseRow, error) {
 			_, err := c.Apply(cfg)
 			switch {
 			case errors.Is(err, fixtures.ErrCaseNoEffect):
-				row.NoEffect = strings.TrimPrefix(err.Error(), "fixtures: case "+c.Name+": ")
+				row.NoEffect = err.Error()
 			case err != nil:
 				return nil, setupError(err, "")
 			}
