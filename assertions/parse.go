@@ -115,7 +115,8 @@ func parse(data []byte, lim Limits) (*etree.Document, error) {
 	}
 
 	if !is(root, NamespaceProtocol, "Response") {
-		return nil, decodeFail(DecodeNotResponse, "root is <%s> in namespace %q", root.FullTag(), root.NamespaceURI())
+		return nil, decodeFail(DecodeNotResponse, "root is <%s> in namespace %q",
+			root.FullTag(), root.NamespaceURI())
 	}
 	return doc, nil
 }
@@ -184,7 +185,8 @@ func checkTree(root *etree.Element, lim Limits) error {
 			return decodeFail(DecodeMalformed, "element name %q", el.FullTag())
 		}
 		if len(el.Attr) > lim.MaxAttributes {
-			return decodeFail(DecodeLimit, "<%s> has more than %d attributes", el.FullTag(), lim.MaxAttributes)
+			return decodeFail(DecodeLimit, "<%s> has more than %d attributes",
+				el.FullTag(), lim.MaxAttributes)
 		}
 		declared := false
 		for _, a := range el.Attr {
@@ -228,7 +230,8 @@ func checkTree(root *etree.Element, lim Limits) error {
 				}
 				if other, _ := attrNamespace(b, scope); b.Space == a.Space ||
 					space != "" && other == space {
-					return decodeFail(DecodeMalformed, "<%s> has the attribute %s twice", el.FullTag(), a.FullKey())
+					return decodeFail(DecodeMalformed, "<%s> has the attribute %s twice",
+						el.FullTag(), a.FullKey())
 				}
 			}
 		}
@@ -259,7 +262,8 @@ func checkDeclaration(a etree.Attr) error {
 	case prefix == "xmlns", a.Value == namespaceXMLNS,
 		prefix == "xml" && a.Value != namespaceXML,
 		prefix != "xml" && a.Value == namespaceXML:
-		return decodeFail(DecodeMalformed, "%s=%q binds a reserved name or namespace", a.FullKey(), a.Value)
+		return decodeFail(DecodeMalformed, "%s=%q binds a reserved name or namespace",
+			a.FullKey(), a.Value)
 	}
 	return nil
 }
